@@ -1,0 +1,3 @@
+"""earlyhelp: open, measured and explainable predictive modelling for UK local councils."""
+
+__version__ = "0.1.0"
