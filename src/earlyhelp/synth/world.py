@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from faker import Faker
 
 from earlyhelp.synth import latent
@@ -170,3 +171,29 @@ def _step_latents(
         c[:n], z, k[:n], people["conduct_offset"].astype(np.float64),
         people["male"].astype(np.float64), rng,
     )
+
+
+def occupancies(world: World) -> pd.DataFrame:
+    """Each household's spells at each property: the basis of tenancies and council tax accounts."""
+    log = pd.DataFrame(world.pop.address_log, columns=["household_id", "prop", "from_day"])
+    log = log.sort_values(["household_id", "from_day"], kind="stable").reset_index(drop=True)
+    ended = world.pop.households["ended_day"][log["household_id"].to_numpy()]
+    following = log.groupby("household_id")["from_day"].shift(-1)
+    log["to_day"] = np.where(following.isna(), ended, following.fillna(0)).astype(np.int64)
+    log["spell_id"] = np.arange(len(log))
+    return log
+
+
+def lead_adult(world: World, month: int, households: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The first resident adult of each household in a month (the tenant, the liable party)."""
+    hh_of = world.household_of[month]
+    day = world.calendar.month_start(month)
+    adult = (hh_of >= 0) & ((day - world.pop.people["dob"]) >= 18 * 365.25)
+    people = np.flatnonzero(adult)
+    order = np.argsort(hh_of[people], kind="stable")
+    people = people[order]
+    hh_sorted = hh_of[people]
+    pos = np.searchsorted(hh_sorted, households)
+    pos = np.minimum(pos, len(people) - 1)
+    found = hh_sorted[pos] == households
+    return np.where(found, people[pos], -1).astype(np.int64)

@@ -1,0 +1,1 @@
+"""The council's service systems: each observes the world and records events in its own way."""
