@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from earlyhelp.synth.episodes import open_on
 from earlyhelp.synth.population import DAYS_PER_YEAR
 from earlyhelp.synth.world import World
 
@@ -90,9 +91,9 @@ def measure(world: World, events: pd.DataFrame, accounts: pd.DataFrame) -> dict[
         out["referrals"].append(1e4 * count("csc.referral", m) / children)
         out["s47_enquiries"].append(1e4 * count("csc.s47_enquiry", m, "person_id") / children)
         out["cp_plan_starts"].append(1e4 * count("csc.cp_plan_start", m) / children)
-        plan = _open_on(events, "csc.cp_plan_start", "csc.cp_plan_end", march)
-        care = _open_on(events, "csc.cla_start", "csc.cla_end", march)
-        need = _open_on(events, "csc.cin_start", "csc.cin_end", march)
+        plan = open_on(events, "csc.cp_plan_start", "csc.cp_plan_end", march)
+        care = open_on(events, "csc.cla_start", "csc.cla_end", march)
+        need = open_on(events, "csc.cin_start", "csc.cin_end", march)
         march_children = int(((world.household_of[m + 2] >= 0) & (age < 18)).sum())
         out["on_cp_plan"].append(1e4 * len(plan) / march_children)
         out["looked_after"].append(1e4 * len(care) / march_children)
@@ -108,13 +109,6 @@ def measure(world: World, events: pd.DataFrame, accounts: pd.DataFrame) -> dict[
             out["first_time_youth_offenders"].append(1e5 * len(first) / youth)
     out.update(_school_rates(world, events))
     return {name: float(np.mean(values)) for name, values in out.items()}
-
-
-def _open_on(events: pd.DataFrame, start: str, end: str, day: int) -> set[int]:
-    """People with an episode open on a day: more starts than ends up to that day."""
-    upto = events[(events["event_date"] <= day) & events["event_type"].isin([start, end])]
-    balance = upto.assign(step=np.where(upto["event_type"] == start, 1, -1)).groupby("person_id")["step"].sum()
-    return set(balance[balance > 0].index.tolist())
 
 
 def _school_rates(world: World, events: pd.DataFrame) -> dict[str, list[float]]:

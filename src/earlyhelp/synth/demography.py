@@ -266,6 +266,7 @@ class Demography:
             people = self.pop.people
             people.set("surname", babies, surname)
             people.set("birth_surname", babies, surname)
+            people.set("entry_surname", babies, surname)
             if twins == 2:
                 people.set("twin_of", babies, babies[::-1])
             son = babies[0]

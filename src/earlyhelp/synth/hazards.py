@@ -21,10 +21,10 @@ from earlyhelp.synth.latent import (
 Arr = npt.NDArray[np.float64]
 
 # Safeguarding: true harm, the chance a service sees it, and what follows a referral.
-HARM_INTERCEPT = -6.0
-OTHER_REFERRAL_INTERCEPT = -6.8
+HARM_INTERCEPT = -5.5
+OTHER_REFERRAL_INTERCEPT = -6.7
 VISIBILITY_INTERCEPT = -0.9
-SERIOUS_INTERCEPT = -2.15
+SERIOUS_INTERCEPT = -1.4
 P_OUTCOME_AFTER_OTHER_REFERRAL = 0.03
 # A referral that leads to a plan or care does so in the same month or one or two later.
 SAFEGUARDING_LAG = np.array([0.35, 0.45, 0.20])
@@ -34,7 +34,7 @@ P_DUTY_OWED = 0.85
 HOMELESS_LAG = np.array([0.6, 0.4])
 
 ASB_INTERCEPT = -6.9
-OFFENCE_INTERCEPT = -10.6
+OFFENCE_INTERCEPT = -10.25
 
 REMINDER_INTERCEPT = -5.95
 SUMMONS_INTERCEPT = -0.6
@@ -49,7 +49,7 @@ def school_age(age: Arr) -> Arr:
 
 def harm(k: Arr, age: Arr) -> Arr:
     """Chance of a true harm incident this month (younger children are more often harmed)."""
-    return sigmoid(HARM_INTERCEPT + 1.25 * k - 0.04 * age)
+    return sigmoid(HARM_INTERCEPT + 0.8 * k - 0.04 * age)
 
 
 def visibility(z: Arr, deprivation: Arr, age: Arr) -> Arr:
@@ -61,7 +61,7 @@ def visibility(z: Arr, deprivation: Arr, age: Arr) -> Arr:
 
 def serious(k: Arr) -> Arr:
     """Chance that a referral for harm ends in a child protection plan or care."""
-    return sigmoid(SERIOUS_INTERCEPT + 0.55 * k)
+    return sigmoid(SERIOUS_INTERCEPT + 0.3 * k)
 
 
 def other_referral(z: Arr, k: Arr, deprivation: Arr) -> Arr:
@@ -70,20 +70,24 @@ def other_referral(z: Arr, k: Arr, deprivation: Arr) -> Arr:
     return sigmoid(OTHER_REFERRAL_INTERCEPT + load + 0.35 * deprivation + 0.3 * k)
 
 
-def safeguarding_chains(
-    z: Arr, k: Arr, deprivation: Arr, age: Arr
-) -> tuple[Arr, Arr]:
-    """Monthly chances that a chain starts which ends in a plan or care: (via harm, via concern)."""
-    via_harm = harm(k, age) * visibility(z, deprivation, age) * serious(k)
-    via_concern = other_referral(z, k, deprivation) * P_OUTCOME_AFTER_OTHER_REFERRAL
-    return via_harm, via_concern
+def safeguarding_chain(z: Arr, k: Arr, deprivation: Arr, age: Arr) -> Arr:
+    """Monthly chance that a referral is made which ends in a plan or care (children only).
+
+    A referral follows either a harm incident that a service sees or, failing that, a concern;
+    the two are exclusive within a month, as in :mod:`earlyhelp.synth.services.csc`.
+    """
+    seen = harm(k, age) * visibility(z, deprivation, age)
+    concern = (1 - seen) * other_referral(z, k, deprivation)
+    return np.asarray(
+        (seen * serious(k) + concern * P_OUTCOME_AFTER_OTHER_REFERRAL) * (age < 18)
+    )
 
 
 def homeless_approach(z: Arr, deprivation: Arr, tenure: Arr) -> Arr:
     """Chance a household approaches the council as homeless or threatened with it."""
     return sigmoid(
         HOMELESS_INTERCEPT + 1.0 * z[..., HARDSHIP] + 0.6 * z[..., DOMESTIC_ABUSE]
-        + 0.5 * (tenure == 1) + 0.2 * deprivation
+        + 0.5 * (tenure == 1).astype(deprivation.dtype) + 0.2 * deprivation
     )
 
 

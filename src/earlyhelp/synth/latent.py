@@ -47,8 +47,9 @@ CONDUCT_MALE = 0.45
 
 
 def sigmoid(x: Arr | F) -> Arr:
-    """Logistic function."""
-    return np.asarray(1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64))))
+    """Logistic function (keeps float32 input in float32, which halves the oracle's memory)."""
+    x = np.asarray(x)
+    return np.asarray(1.0 / (1.0 + np.exp(-x)), dtype=x.dtype if x.dtype == np.float32 else np.float64)
 
 
 def household_mean(
@@ -60,33 +61,36 @@ def household_mean(
     return np.asarray(mean)
 
 
-def correlated_normals(count: int, rng: np.random.Generator) -> Arr:
+def correlated_normals(count: int, rng: np.random.Generator, dtype: type = np.float64) -> Arr:
     """Standard normals with the adversities' correlation, one row per household."""
-    return np.asarray(rng.standard_normal((count, 4)) @ _CHOL.T)
+    draws = rng.standard_normal((count, 4), dtype=dtype)
+    return np.asarray(draws @ _CHOL.T.astype(dtype))
 
 
 def step_household(z: Arr, mean: Arr, rng: np.random.Generator) -> Arr:
-    """One month of drift for household adversities (works on any leading shape)."""
-    shock = rng.standard_normal(z.shape) @ _CHOL.T
+    """One month of drift for household adversities (works on any leading shape and on float32)."""
+    flat = correlated_normals(int(np.prod(z.shape[:-1])), rng, z.dtype.type)
     scale = SD_HOUSEHOLD_DRIFT * np.sqrt(1 - RHO_HOUSEHOLD**2)
-    return np.asarray(mean + RHO_HOUSEHOLD * (z - mean) + scale * shock)
+    return np.asarray(mean + RHO_HOUSEHOLD * (z - mean) + scale * flat.reshape(z.shape), dtype=z.dtype)
 
 
 def harm_mean(z: Arr, offset: Arr) -> Arr:
     """Level a child's harm propensity is pulled to by the household it lives in."""
-    return np.asarray(z @ HARM_LOADINGS + offset - 0.6)
+    return np.asarray(z @ HARM_LOADINGS.astype(z.dtype) + offset - 0.6, dtype=z.dtype)
 
 
 def step_child(k: Arr, z: Arr, offset: Arr, rng: np.random.Generator) -> Arr:
     """One month of a child's harm propensity, given the household's adversities this month."""
     mean = harm_mean(z, offset)
     scale = SD_CHILD_DRIFT * np.sqrt(1 - RHO_CHILD**2)
-    return np.asarray(mean + RHO_CHILD * (k - mean) + scale * rng.standard_normal(k.shape))
+    noise = rng.standard_normal(k.shape, dtype=k.dtype.type)
+    return np.asarray(mean + RHO_CHILD * (k - mean) + scale * noise, dtype=k.dtype)
 
 
 def conduct_mean(z: Arr, k: Arr, offset: Arr, male: Arr) -> Arr:
     """Level a young person's conduct propensity is pulled to."""
-    return np.asarray(z @ CONDUCT_LOADINGS + CONDUCT_HARM * k + CONDUCT_MALE * male + offset)
+    loadings = CONDUCT_LOADINGS.astype(z.dtype)
+    return np.asarray(z @ loadings + CONDUCT_HARM * k + CONDUCT_MALE * male + offset, dtype=z.dtype)
 
 
 def step_conduct(
@@ -95,4 +99,5 @@ def step_conduct(
     """One month of a person's conduct propensity."""
     mean = conduct_mean(z, k, offset, male)
     scale = SD_CONDUCT_DRIFT * np.sqrt(1 - RHO_CONDUCT**2)
-    return np.asarray(mean + RHO_CONDUCT * (c - mean) + scale * rng.standard_normal(c.shape))
+    noise = rng.standard_normal(c.shape, dtype=c.dtype.type)
+    return np.asarray(mean + RHO_CONDUCT * (c - mean) + scale * noise, dtype=c.dtype)

@@ -27,7 +27,7 @@ EXIT_NONE, EXIT_DEATH, EXIT_MOVED_OUT = 0, 1, 2
 
 PEOPLE_COLUMNS = {
     "dob": np.int32, "male": np.int8, "ethnicity": np.int8, "first_name": object,
-    "middle_names": object, "birth_surname": object, "surname": object, "disabled": np.bool_,
+    "middle_names": object, "birth_surname": object, "surname": object, "entry_surname": object, "disabled": np.bool_,
     "nhs_number": object, "ni_number": object, "upn": object, "entry_day": np.int32,
     "exit_day": np.int32, "exit_reason": np.int8, "role": np.int8, "household": np.int32,
     "harm_offset": np.float32, "conduct_offset": np.float32, "school_offset": np.float32,
@@ -190,7 +190,7 @@ def add_people(
     rows = pop.people.append(
         dob=dob, male=male, ethnicity=ethnicity, first_name=drawer.first(ethnicity, male),
         middle_names=_middle_names(drawer, ethnicity, male, rng), birth_surname=birth_surname,
-        surname=surname, disabled=rng.random(n) < np.where(ages < 18, 0.08, 0.17),
+        surname=surname, entry_surname=surname, disabled=rng.random(n) < np.where(ages < 18, 0.08, 0.17),
         entry_day=day, exit_day=NEVER, exit_reason=EXIT_NONE,
         role=np.array([m.role for m in members], dtype=np.int8), household=household,
         harm_offset=latent.SD_CHILD_OFFSET * rng.standard_normal(n),

@@ -22,8 +22,8 @@ from earlyhelp.synth.world import World
 
 NONE, PLAN, CARE = 0, 1, 2
 PLAN_ENDS_MONTHLY = 1 / 12.5  # plans last about 10 months (DfE: 40 on a plan per 45 starts)
-CARE_ENDS_MONTHLY = 0.035  # care episodes last about 3 years at the median
-CIN_ENDS_MONTHLY = 0.065
+CARE_ENDS_MONTHLY = 0.027  # care episodes last about 3 years at the median
+CIN_ENDS_MONTHLY = 0.055
 PLAN_TO_CARE = 0.1
 P_CIN_AFTER_ASSESSMENT = 0.55
 # Stocks at the start, per 10,000 children (DfE, 31 March): on a plan 40, looked after 70,
@@ -114,7 +114,7 @@ def _referrals(
         serious, referral_day + ((enquiry_day - referral_day) * rng.random(n)).astype(np.int64),
         after(referral_day, 3, 40, rng),
     )
-    enquiry = serious | (rng.random(n) < np.where(for_harm, 0.4, 0.06))
+    enquiry = serious | (rng.random(n) < np.where(for_harm, 0.45, 0.08))
     enquiry_day = np.where(serious, enquiry_day, after(referral_day, 1, 12, rng))
     log.add("csc.assessment", people[assessed], households[assessed], assessment_day[assessed],
             trigger_month=month)

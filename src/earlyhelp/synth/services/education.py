@@ -14,7 +14,7 @@ from earlyhelp.synth.services.common import EventLog, month_view
 from earlyhelp.synth.world import World
 
 ABSENCE_INTERCEPT = -3.5
-SUSPENSION_INTERCEPT = -5.3
+SUSPENSION_INTERCEPT = -5.2
 EXCLUSION_INTERCEPT = -9.4
 # (name, first month, last month, sessions possible): about 380 sessions a year.
 TERMS = (("autumn", 9, 12, 142), ("spring", 1, 3, 118), ("summer", 4, 7, 120))

@@ -68,7 +68,9 @@ def simulate_revenues(world: World, rng: np.random.Generator) -> RevenuesResult:
         reminded = rng.random(len(households)) < hazards.ct_reminder(z, dep)
         summoned = reminded & (rng.random(len(households)) < hazards.ct_summons(z))
         ordered = summoned & (rng.random(len(households)) < hazards.P_ORDER_AFTER_SUMMONS)
-        accounts = spells["account_ref"].to_numpy()[account_now[households]]
+        row = account_now[households]
+        accounts = spells["account_ref"].to_numpy()[row]
+        account_id = spells["spell_id"].to_numpy()[row]
         charge = ANNUAL_CHARGE_BY_TENURE[hh["tenure"][households]] / 12
         day = days_in(world, np.full(len(households), month), rng)
         lag = draw_lag(hazards.DEBT_LAG, len(households), rng)
@@ -80,9 +82,12 @@ def simulate_revenues(world: World, rng: np.random.Generator) -> RevenuesResult:
                                     ("revs.ct_liability_order", ordered, order_day)):
             log.add(event, lead[chosen], households[chosen], when[chosen],
                     known_date=when[chosen], trigger_month=month, account_ref=accounts[chosen],
+                    account_id=account_id[chosen],
                     amount=owed[chosen])
         _claims(world, log, on_benefits, month, rng)
-    accounts = spells.rename(columns={"from_day": "start_day", "to_day": "end_day"})
+    accounts = spells.rename(
+        columns={"from_day": "start_day", "to_day": "end_day", "spell_id": "account_id"}
+    )
     return RevenuesResult(log.frame(), accounts, on_benefits)
 
 
