@@ -36,7 +36,7 @@ PROFILES = {
     "youth_justice": SystemProfile("youth_justice", "YJ", nhs=0.2, upn=0.3),
     "asb": SystemProfile("asb", "ASBP"),
     "housing": SystemProfile("housing", "HSG", ni=0.6, updates_details=False),
-    "revenues": SystemProfile("revenues", "RB", ni=0.5, updates_details=True),
+    "revenues": SystemProfile("revenues", "RB", ni=0.9, updates_details=True),
 }
 
 

@@ -59,7 +59,7 @@ def build_geography(households: int, rng: np.random.Generator, faker: Faker) -> 
     tenure = np.where(u < social, 2, np.where(u < social + private, 1, 0))
 
     postcode = _postcodes(lsoa, rng)
-    streets = np.array(sorted({faker.street_name() for _ in range(max(60, n_props // 40))}))
+    streets = _street_names(max(60, n_props // 40), rng, faker)
     street = _streets_by_lsoa(lsoa, len(streets), rng)
     number = rng.integers(1, 180, size=n_props)
     flat = rng.random(n_props) < 0.15 + 0.1 * (tenure > 0)
@@ -68,6 +68,19 @@ def build_geography(households: int, rng: np.random.Generator, faker: Faker) -> 
     town = np.array(TOWNS)[town_of_lsoa[lsoa]]
     uprn = 100_090_000_000 + rng.permutation(n_props * 4)[:n_props]
     return Geography(codes, names, imd, uprn, lsoa, postcode, address, town, tenure)
+
+
+STREET_TYPES = ("Road", "Street", "Avenue", "Close", "Lane", "Drive", "Court", "Gardens", "Place",
+                "Crescent", "Way", "Grove", "Walk", "Terrace", "Mews", "Rise", "View")
+
+
+def _street_names(count: int, rng: np.random.Generator, faker: Faker) -> npt.NDArray[np.str_]:
+    """English-looking street names: a surname or place-like stem and a common street type."""
+    stems = sorted({faker.last_name() for _ in range(count * 2)} | {faker.city_prefix() + faker.last_name().lower() for _ in range(count // 4)})
+    names = {f"{stems[int(rng.integers(len(stems)))]} {STREET_TYPES[int(rng.integers(len(STREET_TYPES)))]}"
+             for _ in range(count * 2)}
+    pool = np.array(sorted(names))
+    return np.sort(pool[rng.permutation(len(pool))[:count]])
 
 
 def _postcodes(lsoa: npt.NDArray[np.int64], rng: np.random.Generator) -> npt.NDArray[np.str_]:

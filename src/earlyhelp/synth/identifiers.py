@@ -64,12 +64,12 @@ def upn_check_letter(body: str) -> str:
 
 
 def upns(count: int, la_code: int, rng: np.random.Generator) -> npt.NDArray[np.str_]:
-    """Unique Pupil Numbers issued by one local authority (check letter, LA, school, serial)."""
+    """Unique Pupil Numbers: check letter, LA number, school number, year of issue, serial."""
     schools = rng.integers(2000, 2100, size=count)
     serial = rng.permutation(10**5)[:count] % 1000
-    year = rng.integers(0, 10, size=count)
+    year = rng.integers(0, 100, size=count)
     out = []
     for school, s, y in zip(schools, serial, year, strict=True):
-        body = f"{la_code:03d}{school:04d}{y}{s:03d}"
+        body = f"{la_code:03d}{school:04d}{y:02d}{s:03d}"
         out.append(upn_check_letter(body) + body)
     return np.array(out)

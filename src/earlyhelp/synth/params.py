@@ -7,7 +7,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from earlyhelp.errors import ConfigurationError
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -78,7 +77,7 @@ class SynthParams(BaseModel):
     @model_validator(mode="after")
     def _long_enough(self) -> SynthParams:
         if self.months < 24:
-            raise ConfigurationError(
+            raise ValueError(
                 f"the period {self.start} to {self.end} is {self.months} months; at least 24 are "
                 "needed for a year of history before a 12-month outcome window"
             )

@@ -48,7 +48,7 @@ def assign_records(
     rank = order.groupby("person_id").cumcount().to_numpy()
     size = order.groupby("person_id")["event_date"].transform("size").to_numpy()
     person = order["person_id"].to_numpy()
-    split = np.array([p in duplicated for p in person.tolist()]) & (rank >= (size + 1) // 2)
+    split = np.isin(person, np.array(sorted(duplicated), dtype=person.dtype)) & (rank >= (size + 1) // 2)
     ids = np.where(split, [second_id[p] for p in person.tolist()], [first_id[p] for p in person.tolist()])
     out = events.copy()
     out.loc[order.index, "source_record_id"] = [f"{profile.id_prefix}{i:07d}" for i in ids.tolist()]
@@ -118,7 +118,7 @@ def typo(word: str, rng: np.random.Generator) -> str:
         return word[:i] + word[i + 1:]
     if kind == 2:
         return word[:i] + word[i] + word[i:]
-    return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
 
 
 def _nicknames(values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator) -> npt.NDArray[np.object_]:

@@ -71,6 +71,7 @@ class EventLog:
     when it happened and when the council knew; services add columns of their own.
     """
 
+    extra: tuple[str, ...] = ()  # the service's own columns, present even when nothing happened
     parts: list[dict[str, Any]] = field(default_factory=list)
 
     def add(
@@ -97,12 +98,13 @@ class EventLog:
 
     def frame(self) -> pd.DataFrame:
         """All events, one row each, in the order recorded."""
+        columns = ["person_id", "household_id", "event_type", "event_date", "known_date",
+                   "trigger_month", *self.extra]
         if not self.parts:
-            return pd.DataFrame(
-                columns=["person_id", "household_id", "event_type", "event_date", "known_date",
-                         "trigger_month"]
-            )
-        return pd.concat([pd.DataFrame(p) for p in self.parts], ignore_index=True)
+            return pd.DataFrame({c: pd.Series(dtype=np.int64 if c in columns[:6] and c != "event_type" else object)
+                                 for c in columns})
+        frame = pd.concat([pd.DataFrame(p) for p in self.parts], ignore_index=True)
+        return frame.reindex(columns=list(dict.fromkeys([*columns, *frame.columns])))
 
 
 def days_in(world: World, months: Ints, rng: np.random.Generator) -> Ints:

@@ -41,7 +41,7 @@ class CscResult:
 
 def simulate_csc(world: World, rng: np.random.Generator, police_contacts: pd.DataFrame) -> CscResult:
     """Run children's social care over every month of the world."""
-    log = EventLog()
+    log = EventLog(extra=("source", "outcome", "category"))
     harm_parts: list[pd.DataFrame] = []
     n = world.n_people
     status = np.zeros(n, dtype=np.int8)  # NONE, PLAN or CARE (pending chains count as open)

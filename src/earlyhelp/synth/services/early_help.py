@@ -15,7 +15,7 @@ NEEDS = ("Parental mental health", "Parental substance misuse", "Domestic abuse"
 
 def simulate_early_help(world: World, rng: np.random.Generator) -> pd.DataFrame:
     """Episodes open for families whose difficulties show; each lasts three to nine months."""
-    log = EventLog()
+    log = EventLog(extra=("ref", "need"))
     open_until = np.full(world.n_households, -1, dtype=np.int64)
     episode = 0
     for month in range(world.calendar.months):

@@ -51,7 +51,7 @@ def terms(world: World) -> list[Term]:
 
 def simulate_education(world: World, rng: np.random.Generator, on_benefits: np.ndarray) -> pd.DataFrame:
     """Census, attendance and exclusions for every pupil of compulsory school age, every term."""
-    log = EventLog()
+    log = EventLog(extra=("term", "year_group", "fsm", "sen", "sessions_possible", "authorised", "unauthorised", "sessions"))
     people = world.pop.people
     starts = world.calendar.month_starts
     for term in terms(world):

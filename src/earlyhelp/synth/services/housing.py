@@ -18,7 +18,7 @@ REASONS = np.array(["End of private tenancy", "Family or friends no longer willi
 
 def simulate_housing(world: World, rng: np.random.Generator) -> pd.DataFrame:
     """Tenancies, arrears snapshots each quarter, homelessness cases and temporary accommodation."""
-    log = EventLog()
+    log = EventLog(extra=("ref", "uprn", "amount", "reason"))
     spells = occupancies(world)
     social = spells[world.geo.prop_tenure[spells["prop"].to_numpy()] == 2]
     _tenancies(world, log, social)

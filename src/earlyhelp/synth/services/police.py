@@ -19,7 +19,7 @@ DASH_LEVELS = np.array(["standard", "medium", "high"])
 
 def simulate_police(world: World, rng: np.random.Generator) -> pd.DataFrame:
     """Every notification, one row per person involved."""
-    log = EventLog()
+    log = EventLog(extra=("ref", "role", "dash"))
     roles = world.pop.people["role"]
     incident_no = 0
     for month in range(world.calendar.months):

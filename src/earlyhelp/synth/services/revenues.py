@@ -45,7 +45,7 @@ def benefit_status(world: World) -> npt.NDArray[np.bool_]:
 
 def simulate_revenues(world: World, rng: np.random.Generator) -> RevenuesResult:
     """Accounts for every occupancy, the recovery chain on each, and benefit claims."""
-    log = EventLog()
+    log = EventLog(extra=("account_ref", "account_id", "amount"))
     spells = occupancies(world)
     months = world.calendar.months
     starts = world.calendar.month_starts

@@ -22,7 +22,7 @@ VICTIM_SHARE = 0.7
 
 def simulate_asb(world: World, rng: np.random.Generator) -> pd.DataFrame:
     """Anti-social behaviour cases: one perpetrator each, most with a neighbour as victim."""
-    log = EventLog()
+    log = EventLog(extra=("ref", "role", "category"))
     case_no = 0
     for month in range(world.calendar.months):
         view = month_view(world, month)
@@ -49,7 +49,7 @@ def simulate_asb(world: World, rng: np.random.Generator) -> pd.DataFrame:
 
 def simulate_youth_justice(world: World, rng: np.random.Generator) -> pd.DataFrame:
     """Offences by 10 to 17 year olds dealt with by the youth justice service."""
-    log = EventLog()
+    log = EventLog(extra=("offence", "outcome", "first_offence"))
     offended = np.zeros(world.n_people, dtype=bool)
     for month in range(world.calendar.months):
         view = month_view(world, month)
