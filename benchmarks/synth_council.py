@@ -20,10 +20,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--residents", type=int, default=176_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--oracle-samples", type=int, default=64)
+    parser.add_argument("--oracle-samples", type=int, default=16)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
-    params = SynthParams(residents=args.residents, seed=args.seed, oracle_samples=args.oracle_samples)
+    params = SynthParams(
+        residents=args.residents, seed=args.seed, oracle_samples=args.oracle_samples
+    )
     started = time.perf_counter()
     marks: dict[str, float] = {}
 
@@ -39,7 +41,8 @@ def main() -> None:
         print(f"{stage:<10} {at - previous:7.1f} s")
         previous = at
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-    extract_rows = sum(v["rows"] for k, v in summary.manifest["files"].items() if k.startswith("extracts/"))  # type: ignore[attr-defined]
+    files = summary.manifest["files"]
+    extract_rows = sum(v["rows"] for k, v in files.items() if k.startswith("extracts/"))
     print(f"residents {args.residents:,}  extract rows {extract_rows:,}")
     print(f"total {total:.1f} s  peak memory {peak_gib:.2f} GiB")
 

@@ -23,10 +23,17 @@ def demo_council(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_councils(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Small councils for determinism and mess comparisons (same world, three mess levels)."""
     built = {}
-    for name, seed, mess in (("a", 7, "standard"), ("a_again", 7, "standard"), ("b", 8, "standard"),
-                             ("clean", 7, "clean"), ("hard", 7, "hard")):
+    for name, seed, mess in (
+        ("a", 7, "standard"),
+        ("a_again", 7, "standard"),
+        ("b", 8, "standard"),
+        ("clean", 7, "clean"),
+        ("hard", 7, "hard"),
+    ):
         out = tmp_path_factory.mktemp(f"council-{name}")
-        generate(SynthParams(residents=3_000, seed=seed, mess=MessLevel(mess), oracle_samples=8), out)
+        generate(
+            SynthParams(residents=3_000, seed=seed, mess=MessLevel(mess), oracle_samples=8), out
+        )
         built[name] = out
     return built
 

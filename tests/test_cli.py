@@ -16,8 +16,20 @@ def test_every_command_has_help() -> None:
 
 
 def test_synth_builds_a_council_and_prints_its_summary(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["synth", "--residents", "1500", "--seed", "3", "--oracle-samples", "8",
-                                 "--out", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "synth",
+            "--residents",
+            "1500",
+            "--seed",
+            "3",
+            "--oracle-samples",
+            "8",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Oracle" in result.output and "referrals" in result.output
     manifest = json.loads((tmp_path / "manifest.json").read_text())

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from earlyhelp.config import get_settings
@@ -27,23 +35,40 @@ def main() -> None:
 
 @app.command()
 def synth(
-    residents: int = typer.Option(20_000, help="Residents at the start (176,000 is Thurrock-sized)."),
+    residents: int = typer.Option(
+        20_000, help="Residents at the start (176,000 is Thurrock-sized)."
+    ),
     seed: int = typer.Option(1, help="Same seed, same bytes."),
     start: str = typer.Option("2019-01", help="First simulated month, YYYY-MM."),
     end: str = typer.Option("2025-12", help="Last simulated month, YYYY-MM."),
     mess: MessLevel = typer.Option(MessLevel.standard, help="How garbled identities are."),
-    oracle_samples: int = typer.Option(64, help="Monte Carlo futures per unit for the oracle."),
-    out: Path | None = typer.Option(None, help="Output folder (default: the data directory's council/)."),
+    oracle_samples: int = typer.Option(
+        16, help="Monte Carlo futures per unit for the oracle (even)."
+    ),
+    out: Path | None = typer.Option(
+        None, help="Output folder (default: the data directory's council/)."
+    ),
 ) -> None:
     """Build a synthetic council: extracts per system, a ground truth and a manifest."""
     from earlyhelp.synth.council import generate  # heavy imports only when used
 
-    params = SynthParams(residents=residents, seed=seed, start=start, end=end, mess=mess,
-                         oracle_samples=oracle_samples)
+    params = SynthParams(
+        residents=residents,
+        seed=seed,
+        start=start,
+        end=end,
+        mess=mess,
+        oracle_samples=oracle_samples,
+    )
     target = out or get_settings().data_dir / "council"
-    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console) as bar:
-        tasks: dict[str, int] = {}
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
 
         def report(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -54,26 +79,36 @@ def synth(
     print_summary(summary.manifest, target)
 
 
-def print_summary(manifest: dict[str, object], target: Path) -> None:
+def print_summary(manifest: dict[str, Any], target: Path) -> None:
     """The council in a few tables: rates beside targets, the oracle, the files."""
     from earlyhelp.synth.calibration import TARGET_BY_NAME
 
     rates = Table(title="Rates against England's (targets: see docs/synthetic-council.md)")
     for column in ("measure", "simulated", "target", "unit"):
         rates.add_column(column)
-    for name, value in manifest["calibration"].items():  # type: ignore[attr-defined]
+    for name, value in manifest["calibration"].items():
         target_ = TARGET_BY_NAME[name]
         rates.add_row(name, f"{value:.3g}", f"{target_.value:g}", target_.unit)
     console.print(rates)
-    oracle = Table(title="Oracle: 12-month risk given the full latent state, pooled over as-of dates")
+    oracle = Table(
+        title="Oracle: 12-month risk given the full latent state, pooled over as-of dates"
+    )
     for column in ("outcome", "rows", "AUC", "mean risk", "realised rate", "mean MC s.e."):
         oracle.add_column(column)
-    for name, row in manifest["oracle"].items():  # type: ignore[attr-defined]
-        oracle.add_row(name, f"{row['rows']:,}", f"{row['auc']:.3f}", f"{row['mean_risk']:.4f}",
-                       f"{row['realised_rate']:.4f}", f"{row['mean_mc_se']:.5f}")
+    for name, row in manifest["oracle"].items():
+        oracle.add_row(
+            name,
+            f"{row['rows']:,}",
+            f"{row['auc']:.3f}",
+            f"{row['mean_risk']:.4f}",
+            f"{row['realised_rate']:.4f}",
+            f"{row['mean_mc_se']:.5f}",
+        )
     console.print(oracle)
-    files = manifest["files"]  # type: ignore[index]
-    extracts = {k: v for k, v in files.items() if k.startswith("extracts/")}  # type: ignore[attr-defined]
-    console.print(f"Wrote {len(extracts)} extracts ({sum(v['rows'] for v in extracts.values()):,} rows) "
-                  f"to {target / 'extracts'}, the truth to {target / 'truth'}, "
-                  f"and {target / 'manifest.json'}.")
+    files = manifest["files"]
+    extracts = {k: v for k, v in files.items() if k.startswith("extracts/")}
+    console.print(
+        f"Wrote {len(extracts)} extracts ({sum(v['rows'] for v in extracts.values()):,} rows) "
+        f"to {target / 'extracts'}, the truth to {target / 'truth'}, "
+        f"and {target / 'manifest.json'}."
+    )

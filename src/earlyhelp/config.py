@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     @property
     def warehouse_path(self) -> Path:
         """The DuckDB warehouse file, defaulting to one file under the data directory."""
-        return Path(self.warehouse_url) if self.warehouse_url else self.data_dir / "warehouse.duckdb"
+        return (
+            Path(self.warehouse_url) if self.warehouse_url else self.data_dir / "warehouse.duckdb"
+        )
 
     @property
     def resolved_store_url(self) -> str:

@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 
 from earlyhelp.synth.calendar import Calendar, age_years
@@ -14,7 +16,7 @@ def test_as_of_months_leave_a_year_of_history_and_a_full_window() -> None:
     cal = Calendar("2019-01", 84)
     as_of = cal.as_of_months()
     assert as_of[0] == 12 and as_of[-1] + 12 <= 84
-    assert all(b - a == 3 for a, b in zip(as_of, as_of[1:], strict=False))
+    assert all(b - a == 3 for a, b in itertools.pairwise(as_of))
 
 
 def test_age_turns_on_the_birthday() -> None:

@@ -15,43 +15,171 @@ from tests.conftest import manifest
 
 EXTRACT_COLUMNS = {
     "areas.csv": ["LSOA21CD", "LSOA21NM", "IMD_Decile"],
-    "csc_persons.csv": ["LCS_ID", "FORENAME", "SURNAME", "DOB", "GENDER", "ETHNICITY", "ADDRESS",
-                        "POSTCODE", "NHS_NUMBER", "UPN"],
-    "csc_events.csv": ["LCS_ID", "EVENT", "EVENT_DATE", "RECORDED_DATE", "SOURCE", "OUTCOME", "CATEGORY"],
-    "early_help_episodes.csv": ["EH_REF", "CHILD_ID", "FIRST_NAME", "LAST_NAME", "DATE_OF_BIRTH",
-                                "ADDRESS", "POSTCODE", "NHS_NO", "START_DATE", "END_DATE", "PRIMARY_NEED"],
-    "school_census.parquet": ["UPN", "LegalForename", "LegalSurname", "MiddleNames", "DOB", "Gender",
-                              "Ethnicity", "AddressLine1", "Postcode", "Term", "YearGroup",
-                              "FSMEligible", "SENProvision"],
-    "school_attendance.csv": ["UPN", "Term", "SessionsPossible", "AuthorisedAbsence", "UnauthorisedAbsence"],
+    "csc_persons.csv": [
+        "LCS_ID",
+        "FORENAME",
+        "SURNAME",
+        "DOB",
+        "GENDER",
+        "ETHNICITY",
+        "ADDRESS",
+        "POSTCODE",
+        "NHS_NUMBER",
+        "UPN",
+    ],
+    "csc_events.csv": [
+        "LCS_ID",
+        "EVENT",
+        "EVENT_DATE",
+        "RECORDED_DATE",
+        "SOURCE",
+        "OUTCOME",
+        "CATEGORY",
+    ],
+    "early_help_episodes.csv": [
+        "EH_REF",
+        "CHILD_ID",
+        "FIRST_NAME",
+        "LAST_NAME",
+        "DATE_OF_BIRTH",
+        "ADDRESS",
+        "POSTCODE",
+        "NHS_NO",
+        "START_DATE",
+        "END_DATE",
+        "PRIMARY_NEED",
+    ],
+    "school_census.parquet": [
+        "UPN",
+        "LegalForename",
+        "LegalSurname",
+        "MiddleNames",
+        "DOB",
+        "Gender",
+        "Ethnicity",
+        "AddressLine1",
+        "Postcode",
+        "Term",
+        "YearGroup",
+        "FSMEligible",
+        "SENProvision",
+    ],
+    "school_attendance.csv": [
+        "UPN",
+        "Term",
+        "SessionsPossible",
+        "AuthorisedAbsence",
+        "UnauthorisedAbsence",
+    ],
     "school_exclusions.csv": ["UPN", "StartDate", "Category", "Sessions"],
-    "police_notifications.csv": ["IncidentRef", "IncidentType", "IncidentDateTime", "NotifiedDate",
-                                 "NominalID", "Role", "Surname", "Forename", "DOB", "Sex", "Address",
-                                 "Postcode", "DASH"],
-    "youth_justice_offences.xlsx": ["YJS ID", "Forename", "Surname", "Date of Birth", "Sex", "Postcode",
-                                    "Offence Date", "Offence Type", "Outcome Date", "Outcome"],
-    "asb_cases.csv": ["Case Ref", "Date Reported", "Incident Date", "Category", "Party Role", "Party ID",
-                      "Forename", "Surname", "DOB", "Address", "Postcode"],
-    "housing_tenancies.csv": ["TenancyRef", "PersonRef", "Forename", "Surname", "DOB", "NINO", "UPRN",
-                              "Address", "StartDate", "EndDate"],
+    "police_notifications.csv": [
+        "IncidentRef",
+        "IncidentType",
+        "IncidentDateTime",
+        "NotifiedDate",
+        "NominalID",
+        "Role",
+        "Surname",
+        "Forename",
+        "DOB",
+        "Sex",
+        "Address",
+        "Postcode",
+        "DASH",
+    ],
+    "youth_justice_offences.xlsx": [
+        "YJS ID",
+        "Forename",
+        "Surname",
+        "Date of Birth",
+        "Sex",
+        "Postcode",
+        "Offence Date",
+        "Offence Type",
+        "Outcome Date",
+        "Outcome",
+    ],
+    "asb_cases.csv": [
+        "Case Ref",
+        "Date Reported",
+        "Incident Date",
+        "Category",
+        "Party Role",
+        "Party ID",
+        "Forename",
+        "Surname",
+        "DOB",
+        "Address",
+        "Postcode",
+    ],
+    "housing_tenancies.csv": [
+        "TenancyRef",
+        "PersonRef",
+        "Forename",
+        "Surname",
+        "DOB",
+        "NINO",
+        "UPRN",
+        "Address",
+        "StartDate",
+        "EndDate",
+    ],
     "housing_rent_arrears.csv": ["TenancyRef", "SnapshotDate", "ArrearsBalance"],
-    "homelessness_cases.xlsx": ["CaseRef", "ApplicantRef", "Forename", "Surname", "DOB", "NINO", "Address",
-                                "Postcode", "ApproachDate", "DecisionDate", "DutyOwed", "Reason",
-                                "TAStart", "TAEnd"],
-    "ctax_accounts.csv": ["AccountRef", "UPRN", "PropertyAddress", "Postcode", "StartDate", "EndDate"],
+    "homelessness_cases.xlsx": [
+        "CaseRef",
+        "ApplicantRef",
+        "Forename",
+        "Surname",
+        "DOB",
+        "NINO",
+        "Address",
+        "Postcode",
+        "ApproachDate",
+        "DecisionDate",
+        "DutyOwed",
+        "Reason",
+        "TAStart",
+        "TAEnd",
+    ],
+    "ctax_accounts.csv": [
+        "AccountRef",
+        "UPRN",
+        "PropertyAddress",
+        "Postcode",
+        "StartDate",
+        "EndDate",
+    ],
     "ctax_liable_parties.csv": ["AccountRef", "PartyRef", "Forename", "Surname", "DOB", "NINO"],
     "ctax_recovery.csv": ["AccountRef", "Stage", "StageDate", "Amount"],
-    "benefit_claims.csv": ["ClaimRef", "ClaimantRef", "NINO", "Forename", "Surname", "DOB", "Address",
-                           "Postcode", "BenefitType", "StartDate", "ReceivedDate", "EndDate"],
+    "benefit_claims.csv": [
+        "ClaimRef",
+        "ClaimantRef",
+        "NINO",
+        "Forename",
+        "Surname",
+        "DOB",
+        "Address",
+        "Postcode",
+        "BenefitType",
+        "StartDate",
+        "ReceivedDate",
+        "EndDate",
+    ],
 }
 # Where each extract names the person behind a row: (file, record-id column, system).
 RECORD_COLUMNS = [
-    ("csc_persons.csv", "LCS_ID", "csc"), ("csc_events.csv", "LCS_ID", "csc"),
-    ("early_help_episodes.csv", "CHILD_ID", "early_help"), ("school_census.parquet", "UPN", "education"),
-    ("school_attendance.csv", "UPN", "education"), ("school_exclusions.csv", "UPN", "education"),
-    ("police_notifications.csv", "NominalID", "police"), ("youth_justice_offences.xlsx", "YJS ID", "youth_justice"),
-    ("asb_cases.csv", "Party ID", "asb"), ("housing_tenancies.csv", "PersonRef", "housing"),
-    ("homelessness_cases.xlsx", "ApplicantRef", "housing"), ("ctax_liable_parties.csv", "PartyRef", "revenues"),
+    ("csc_persons.csv", "LCS_ID", "csc"),
+    ("csc_events.csv", "LCS_ID", "csc"),
+    ("early_help_episodes.csv", "CHILD_ID", "early_help"),
+    ("school_census.parquet", "UPN", "education"),
+    ("school_attendance.csv", "UPN", "education"),
+    ("school_exclusions.csv", "UPN", "education"),
+    ("police_notifications.csv", "NominalID", "police"),
+    ("youth_justice_offences.xlsx", "YJS ID", "youth_justice"),
+    ("asb_cases.csv", "Party ID", "asb"),
+    ("housing_tenancies.csv", "PersonRef", "housing"),
+    ("homelessness_cases.xlsx", "ApplicantRef", "housing"),
+    ("ctax_liable_parties.csv", "PartyRef", "revenues"),
     ("benefit_claims.csv", "ClaimantRef", "revenues"),
 ]
 
@@ -81,7 +209,9 @@ def test_no_extract_is_left_without_a_schema(demo_council: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "column", "system"), RECORD_COLUMNS)
-def test_every_record_traces_to_a_true_person(demo_council: Path, name: str, column: str, system: str) -> None:
+def test_every_record_traces_to_a_true_person(
+    demo_council: Path, name: str, column: str, system: str
+) -> None:
     truth = pd.read_parquet(demo_council / "truth" / "record_person.parquet")
     people = pd.read_parquet(demo_council / "truth" / "people.parquet")
     known = truth[truth["source"] == system]
@@ -103,10 +233,18 @@ def test_rates_land_within_a_quarter_of_englands(demo_council: Path, target: obj
     assert abs(measured / target.value - 1) <= 0.25, (measured, target.value)  # type: ignore[attr-defined]
 
 
-AUC_RANGE = {"safeguarding": (0.80, 0.90), "homelessness": (0.78, 0.93),
-             "youth_asb": (0.78, 0.93), "debt": (0.78, 0.93)}
-UNIT = {"safeguarding": "person_id", "homelessness": "household_id", "youth_asb": "person_id",
-        "debt": "account_id"}
+AUC_RANGE = {
+    "safeguarding": (0.80, 0.90),
+    "homelessness": (0.78, 0.93),
+    "youth_asb": (0.78, 0.93),
+    "debt": (0.78, 0.93),
+}
+UNIT = {
+    "safeguarding": "person_id",
+    "homelessness": "household_id",
+    "youth_asb": "person_id",
+    "debt": "account_id",
+}
 
 
 @pytest.mark.parametrize("outcome", sorted(AUC_RANGE))
@@ -134,7 +272,9 @@ def test_the_oracle_ranks_realised_cases_above_the_rest_in_every_year(demo_counc
         assert year.loc[year["label"], "oracle_risk"].mean() > 3 * year["oracle_risk"].mean()
 
 
-def test_recording_bias_leaves_harm_unrecorded_more_often_in_affluent_places(demo_council: Path) -> None:
+def test_recording_bias_leaves_harm_unrecorded_more_often_in_affluent_places(
+    demo_council: Path,
+) -> None:
     harm = pd.read_parquet(demo_council / "truth" / "harm.parquet")
     households = pd.read_parquet(demo_council / "truth" / "households.parquet")
     joined = harm.merge(households[["household_id", "imd_decile"]], on="household_id")

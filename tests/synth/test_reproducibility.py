@@ -40,9 +40,16 @@ def exact_key_match_rate(folder: Path) -> float:
         ("asb_cases.csv", "Party ID", "Forename", "Surname", "DOB", "asb"),
     ):
         enc = "cp1252" if name.startswith("asb") else "utf-8"
-        raw = pd.read_csv(folder / "extracts" / name, dtype=str, keep_default_na=False, encoding=enc)
-        key = raw[first].str.lower() + "|" + raw[last].str.lower() + "|" + pd.to_datetime(
-            raw[dob], format="mixed", dayfirst=True, errors="coerce").astype(str)
+        raw = pd.read_csv(
+            folder / "extracts" / name, dtype=str, keep_default_na=False, encoding=enc
+        )
+        key = (
+            raw[first].str.lower()
+            + "|"
+            + raw[last].str.lower()
+            + "|"
+            + pd.to_datetime(raw[dob], format="mixed", dayfirst=True, errors="coerce").astype(str)
+        )
         frames.append(pd.DataFrame({"source_record_id": raw[id_col], "key": key, "system": system}))
     records = pd.concat(frames).merge(truth, on="source_record_id")
     pairs = records.merge(records, on="person_id")

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,18 +31,20 @@ class CouncilSummary:
     """What was built: where, how many rows, how close to the targets, how good the oracle is."""
 
     out: Path
-    manifest: dict[str, object]
+    manifest: dict[str, Any]
 
     @property
     def rates(self) -> dict[str, float]:
-        return self.manifest["calibration"]  # type: ignore[return-value]
+        return dict(self.manifest["calibration"])
 
     @property
     def oracle(self) -> dict[str, dict[str, float]]:
-        return self.manifest["oracle"]  # type: ignore[return-value]
+        return dict(self.manifest["oracle"])
 
 
-def generate(params: SynthParams, out: Path, progress: Progress = lambda *_: None) -> CouncilSummary:
+def generate(
+    params: SynthParams, out: Path, progress: Progress = lambda *_: None
+) -> CouncilSummary:
     """Simulate the council and write ``out/extracts``, ``out/truth`` and ``out/manifest.json``."""
     seeds = np.random.SeedSequence(params.seed).spawn(12)
     rngs = [np.random.default_rng(s) for s in seeds]
@@ -49,12 +52,19 @@ def generate(params: SynthParams, out: Path, progress: Progress = lambda *_: Non
     faker.seed_instance(params.seed)
     calendar = Calendar(params.start, params.months)
 
-    world = simulate_world(calendar, params.residents, rngs[0], faker,
-                           lambda m: progress("world", m + 1, calendar.months))
+    world = simulate_world(
+        calendar,
+        params.residents,
+        rngs[0],
+        faker,
+        lambda m: progress("world", m + 1, calendar.months),
+    )
     progress("services", 0, 7)
     police_events = police.simulate_police(world, rngs[1])
-    children_present = police_events[(police_events["event_type"] == "police.da_incident")
-                                     & (police_events["role"] == "child present")]
+    children_present = police_events[
+        (police_events["event_type"] == "police.da_incident")
+        & (police_events["role"] == "child present")
+    ]
     social_care = csc.simulate_csc(world, rngs[2], children_present)
     progress("services", 2, 7)
     revs = revenues.simulate_revenues(world, rngs[3])
@@ -65,9 +75,16 @@ def generate(params: SynthParams, out: Path, progress: Progress = lambda *_: Non
     homes = housing.simulate_housing(world, rngs[7])
     help_ = early_help.simulate_early_help(world, rngs[8])
     progress("services", 7, 7)
-    by_system = {"police": police_events, "csc": social_care.events, "revenues": revs.events,
-                 "education": schools, "asb": asb, "youth_justice": yjs, "housing": homes,
-                 "early_help": help_}
+    by_system = {
+        "police": police_events,
+        "csc": social_care.events,
+        "revenues": revs.events,
+        "education": schools,
+        "asb": asb,
+        "youth_justice": yjs,
+        "housing": homes,
+        "early_help": help_,
+    }
     events = pd.concat([f.assign(system=s) for s, f in by_system.items()], ignore_index=True)
 
     extracts = ExtractWriter(world, out / "extracts", params.mess_profile, rngs[9])
@@ -80,14 +97,21 @@ def generate(params: SynthParams, out: Path, progress: Progress = lambda *_: Non
         progress("extracts", step + 1, len(by_system))
 
     as_of = calendar.as_of_months()
-    risks = oracle.oracle_risks(world, events, revs.accounts, as_of, params.oracle_samples, rngs[10],
-                                lambda m: progress("oracle", as_of.index(m) + 1, len(as_of)))
+    risks = oracle.oracle_risks(
+        world,
+        events,
+        revs.accounts,
+        as_of,
+        params.oracle_samples,
+        rngs[10],
+        lambda m: progress("oracle", as_of.index(m) + 1, len(as_of)),
+    )
     tables = truth_tables(world, events, social_care.harm, extracts.truth(), as_of)
     tables.update({f"oracle_{name}": frame for name, frame in risks.items()})
     truth_rows = write_tables(tables, out / "truth")
     progress("truth", 1, 1)
 
-    manifest = {
+    manifest: dict[str, Any] = {
         "generator": "earlyhelp synth",
         "parameters": params.model_dump(mode="json"),
         "seed": params.seed,
@@ -95,8 +119,13 @@ def generate(params: SynthParams, out: Path, progress: Progress = lambda *_: Non
         "as_of_dates": [str(np.datetime64(calendar.month_start(m), "D")) for m in as_of],
         "calibration": calibration.measure(world, events, revs.accounts),
         "oracle": {name: _oracle_summary(frame) for name, frame in risks.items()},
-        "files": _file_entries(out, {**{f"extracts/{k}": v for k, v in extracts.rows.items()},
-                                     **{f"truth/{k}": v for k, v in truth_rows.items()}}),
+        "files": _file_entries(
+            out,
+            {
+                **{f"extracts/{k}": v for k, v in extracts.rows.items()},
+                **{f"truth/{k}": v for k, v in truth_rows.items()},
+            },
+        ),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return CouncilSummary(out, manifest)
@@ -115,7 +144,9 @@ def _oracle_summary(frame: pd.DataFrame) -> dict[str, float]:
 
 
 def _file_entries(out: Path, rows: dict[str, int]) -> dict[str, dict[str, object]]:
-    return {name: {"rows": count, "sha256": sha256(out / name)} for name, count in sorted(rows.items())}
+    return {
+        name: {"rows": count, "sha256": sha256(out / name)} for name, count in sorted(rows.items())
+    }
 
 
 def sha256(path: Path) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from earlyhelp.synth import latent
+from earlyhelp.synth.geography import Geography
 from earlyhelp.synth.population import (
     DAYS_PER_YEAR,
     EXIT_DEATH,
@@ -29,7 +30,6 @@ from earlyhelp.synth.population import (
     add_people,
     compose,
 )
-from earlyhelp.synth.geography import Geography
 from earlyhelp.synth.store import VacancyPool
 
 # Annual rates (approximate England figures, ONS): households leaving the area 4.5%;
@@ -143,21 +143,31 @@ class Demography:
         people = self.pop.people
         ages = self.ages(lo)
         candidates = self.resident() & (people["role"] == ROLE_CHILD) & (ages >= 18) & (ages < 32)
-        leavers = np.flatnonzero(candidates & (self.rng.random(len(ages)) < LEAVING_HOME_YEARLY / 12))
+        leavers = np.flatnonzero(
+            candidates & (self.rng.random(len(ages)) < LEAVING_HOME_YEARLY / 12)
+        )
         for person in leavers.tolist():
             old = int(people["household"][person])
             parent_offset = self.pop.households["offset"][old].astype(np.float64)
-            offset = 0.5 * parent_offset + np.sqrt(0.75) * latent.SD_HOUSEHOLD_OFFSET * (
-                latent.correlated_normals(1, self.rng)[0]
+            offset = (
+                0.5 * parent_offset
+                + np.sqrt(0.75)
+                * latent.SD_HOUSEHOLD_OFFSET
+                * (latent.correlated_normals(1, self.rng)[0])
             )
             tenure = 1 if self.rng.random() < 0.75 else 2
             household = self.new_household_for(
-                tenure, int(self.pop.households["decile"][old]), self.day(lo, hi), offset=offset,
+                tenure,
+                int(self.pop.households["decile"][old]),
+                self.day(lo, hi),
+                offset=offset,
                 ethnicity=int(self.pop.households["ethnicity"][old]),
             )
             if household >= 0:
                 people.set("role", person, ROLE_PARTNER)
-                self.move_person(person, household, int(self.pop.households["created_day"][household]))
+                self.move_person(
+                    person, household, int(self.pop.households["created_day"][household])
+                )
 
     def partners_of(self, household: int) -> list[int]:
         roles = self.pop.people["role"]
@@ -177,10 +187,13 @@ class Demography:
             day = self.day(lo, hi)
             hh = self.pop.households
             new = self.new_household_for(
-                1 if self.rng.random() < 0.7 else 2, int(hh["decile"][household]), day,
+                1 if self.rng.random() < 0.7 else 2,
+                int(hh["decile"][household]),
+                day,
                 offset=hh["offset"][household].astype(np.float64)
                 + 0.3 * self.rng.standard_normal(4),
-                z=hh["z"][household].astype(np.float64), ethnicity=int(hh["ethnicity"][household]),
+                z=hh["z"][household].astype(np.float64),
+                ethnicity=int(hh["ethnicity"][household]),
             )
             if new < 0:
                 self.exit_person(leaver, day, EXIT_MOVED_OUT)
@@ -188,7 +201,10 @@ class Demography:
                 self.move_person(leaver, new, day)
             for person in remaining:  # some revert to the surname they were born with
                 people = self.pop.people
-                if people["surname"][person] != people["birth_surname"][person] and self.rng.random() < 0.3:
+                if (
+                    people["surname"][person] != people["birth_surname"][person]
+                    and self.rng.random() < 0.3
+                ):
                     self.change_surname(person, day, str(people["birth_surname"][person]))
 
     def change_surname(self, person: int, day: int, surname: str) -> None:
@@ -203,7 +219,10 @@ class Demography:
             minlength=len(self.pop.households),
         )
         alone = (
-            self.resident() & (people["role"] == ROLE_PARTNER) & (ages >= 20) & (ages < 55)
+            self.resident()
+            & (people["role"] == ROLE_PARTNER)
+            & (ages >= 20)
+            & (ages < 55)
             & (partner_count[people["household"]] == 1)
         )
         chosen = np.flatnonzero(alone & (self.rng.random(len(ages)) < PARTNERING_YEARLY / 12))
@@ -212,7 +231,7 @@ class Demography:
         for (age_w, woman), (age_m, man) in zip(women, men, strict=False):
             if abs(age_w - age_m) > 10:
                 continue
-            self.join(woman, man, self.day(lo, hi))
+            self.join(int(woman), int(man), self.day(lo, hi))
 
     def has_children(self, household: int, day: int) -> bool:
         dob = self.pop.people["dob"]
@@ -224,7 +243,9 @@ class Demography:
         kids_w, kids_m = self.has_children(hh_w, day), self.has_children(hh_m, day)
         if kids_w and kids_m:
             return  # children never change household (see module docstring)
-        mover, target = (man, hh_w) if kids_w or (not kids_m and self.rng.random() < 0.5) else (woman, hh_m)
+        mover, target = (
+            (man, hh_w) if kids_w or (not kids_m and self.rng.random() < 0.5) else (woman, hh_m)
+        )
         self.move_person(mover, target, day)
         if self.rng.random() < 0.5:  # marriage, and she takes his surname
             self.change_surname(woman, day, str(self.pop.people["surname"][man]))
@@ -234,7 +255,9 @@ class Demography:
         active = self.active_households()
         hazard = MOVE_WITHIN_MONTHLY[hh["tenure"][active]]
         for household in active[self.rng.random(len(active)) < hazard].tolist():
-            prop = self.vacancy.take(self.key(int(hh["tenure"][household]), int(hh["decile"][household])), self.rng)
+            prop = self.vacancy.take(
+                self.key(int(hh["tenure"][household]), int(hh["decile"][household])), self.rng
+            )
             if prop < 0:
                 continue
             day = self.day(lo, hi)
@@ -248,20 +271,34 @@ class Demography:
         # Age-specific fertility peaking near 31, scaled to about 10.5 births per 1,000 residents.
         asfr = 0.15 * np.exp(-(((ages - 31.0) / 6.0) ** 2))
         mothers = np.flatnonzero(
-            self.resident() & (people["male"] == 0) & (people["role"] == ROLE_PARTNER)
-            & (ages >= 16) & (ages < 46) & (self.rng.random(len(ages)) < asfr / 12)
+            self.resident()
+            & (people["male"] == 0)
+            & (people["role"] == ROLE_PARTNER)
+            & (ages >= 16)
+            & (ages < 46)
+            & (self.rng.random(len(ages)) < asfr / 12)
         )
         for mother in mothers.tolist():
             household = int(people["household"][mother])
             partners = [p for p in self.partners_of(household) if p != mother and people["male"][p]]
             father = partners[0] if partners else -1
-            surname = people["surname"][father] if father >= 0 and self.rng.random() < 0.8 else people["surname"][mother]
+            surname = (
+                people["surname"][father]
+                if father >= 0 and self.rng.random() < 0.8
+                else people["surname"][mother]
+            )
             day = self.day(lo, hi)
             twins = 2 if self.rng.random() < TWIN_SHARE else 1
             babies = add_people(
-                self.pop, self.drawer, household,
-                [Member(0.0, bool(self.rng.random() < 0.51), ROLE_CHILD, 0, 0) for _ in range(twins)],
-                day, self.rng,
+                self.pop,
+                self.drawer,
+                household,
+                [
+                    Member(0.0, bool(self.rng.random() < 0.51), ROLE_CHILD, 0, 0)
+                    for _ in range(twins)
+                ],
+                day,
+                self.rng,
             )
             people = self.pop.people
             people.set("surname", babies, surname)

@@ -16,7 +16,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from earlyhelp.synth.identity import IdentityBook
-from earlyhelp.synth.names import ETHNIC_GROUPS
 from earlyhelp.synth.params import MessProfile
 from earlyhelp.synth.population import DAYS_PER_YEAR
 from earlyhelp.synth.records import SystemProfile, assign_records, render
@@ -62,16 +61,24 @@ class ExtractWriter:
         profile = PROFILES[system]
         with_ids = assign_records(events, profile, self.mess, self.rng)
         truth = with_ids[["source_record_id", "person_id"]].drop_duplicates("source_record_id")
-        self.record_person.append(truth.assign(source=system)[["source", "source_record_id", "person_id"]])
+        self.record_person.append(
+            truth.assign(source=system)[["source", "source_record_id", "person_id"]]
+        )
         return with_ids
 
-    def identities(self, system: str, person: npt.NDArray[np.int64], day: npt.NDArray[np.int64]) -> pd.DataFrame:
+    def identities(
+        self, system: str, person: npt.NDArray[np.int64], day: npt.NDArray[np.int64]
+    ) -> pd.DataFrame:
         return render(self.world, self.book, person, day, PROFILES[system], self.mess, self.rng)
 
     def person_table(self, system: str, events: pd.DataFrame) -> pd.DataFrame:
         """One identity per record, as captured at its first event (or refreshed at its last)."""
         grouped = events.groupby("source_record_id", sort=True)
-        when = grouped["event_date"].max() if PROFILES[system].updates_details else grouped["event_date"].min()
+        when = (
+            grouped["event_date"].max()
+            if PROFILES[system].updates_details
+            else grouped["event_date"].min()
+        )
         person = grouped["person_id"].first()
         ident = self.identities(system, person.to_numpy(), when.to_numpy().astype(np.int64))
         ident.insert(0, "source_record_id", person.index.to_numpy())
@@ -84,110 +91,226 @@ class ExtractWriter:
         elif name.endswith(".xlsx"):
             _write_xlsx(frame, path)
         else:
-            frame.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n" if encoding == "cp1252" else "\n")
+            frame.to_csv(
+                path,
+                index=False,
+                encoding=encoding,
+                lineterminator="\r\n" if encoding == "cp1252" else "\n",
+            )
         self.rows[name] = len(frame)
 
     # --- the systems --------------------------------------------------------------------
     def areas(self) -> None:
         geo = self.world.geo
-        self.write(pd.DataFrame({"LSOA21CD": geo.lsoa_code, "LSOA21NM": geo.lsoa_name,
-                                 "IMD_Decile": geo.imd_decile}), "areas.csv")
+        self.write(
+            pd.DataFrame(
+                {"LSOA21CD": geo.lsoa_code, "LSOA21NM": geo.lsoa_name, "IMD_Decile": geo.imd_decile}
+            ),
+            "areas.csv",
+        )
 
     def csc(self, events: pd.DataFrame) -> None:
         ev = self.records("csc", events)
         people = self.person_table("csc", ev)
-        self.write(pd.DataFrame({
-            "LCS_ID": people["source_record_id"], "FORENAME": people["first_name"],
-            "SURNAME": people["surname"], "DOB": dmy(people["dob"]), "GENDER": people["sex"],
-            "ETHNICITY": ETHNICITY_CODES["dfe"][people["ethnicity"]], "ADDRESS": people["address"],
-            "POSTCODE": people["postcode"], "NHS_NUMBER": people["nhs_number"], "UPN": people["upn"],
-        }), "csc_persons.csv")
-        self.write(pd.DataFrame({
-            "LCS_ID": ev["source_record_id"], "EVENT": ev["event_type"].str.removeprefix("csc.").str.upper(),
-            "EVENT_DATE": dmy(iso(ev["event_date"])), "RECORDED_DATE": dmy(iso(ev["known_date"])),
-            "SOURCE": ev.get("source", ""), "OUTCOME": ev.get("outcome", ""), "CATEGORY": ev.get("category", ""),
-        }).fillna(""), "csc_events.csv")
+        self.write(
+            pd.DataFrame(
+                {
+                    "LCS_ID": people["source_record_id"],
+                    "FORENAME": people["first_name"],
+                    "SURNAME": people["surname"],
+                    "DOB": dmy(people["dob"]),
+                    "GENDER": people["sex"],
+                    "ETHNICITY": ETHNICITY_CODES["dfe"][people["ethnicity"]],
+                    "ADDRESS": people["address"],
+                    "POSTCODE": people["postcode"],
+                    "NHS_NUMBER": people["nhs_number"],
+                    "UPN": people["upn"],
+                }
+            ),
+            "csc_persons.csv",
+        )
+        self.write(
+            pd.DataFrame(
+                {
+                    "LCS_ID": ev["source_record_id"],
+                    "EVENT": ev["event_type"].str.removeprefix("csc.").str.upper(),
+                    "EVENT_DATE": dmy(iso(ev["event_date"])),
+                    "RECORDED_DATE": dmy(iso(ev["known_date"])),
+                    "SOURCE": ev.get("source", ""),
+                    "OUTCOME": ev.get("outcome", ""),
+                    "CATEGORY": ev.get("category", ""),
+                }
+            ).fillna(""),
+            "csc_events.csv",
+        )
 
     def early_help(self, events: pd.DataFrame) -> None:
         ev = self.records("early_help", events)
         start = ev[ev["event_type"] == "eh.episode_start"]
         end = ev[ev["event_type"] == "eh.episode_end"].set_index(["ref", "person_id"])["event_date"]
-        who = self.identities("early_help", start["person_id"].to_numpy(), start["event_date"].to_numpy())
+        who = self.identities(
+            "early_help", start["person_id"].to_numpy(), start["event_date"].to_numpy()
+        )
         end_day = end.reindex(pd.MultiIndex.from_frame(start[["ref", "person_id"]])).to_numpy()
-        self.write(pd.DataFrame({
-            "EH_REF": start["ref"].to_numpy(), "CHILD_ID": start["source_record_id"].to_numpy(),
-            "FIRST_NAME": who["first_name"], "LAST_NAME": who["surname"], "DATE_OF_BIRTH": who["dob"],
-            "ADDRESS": who["address"], "POSTCODE": who["postcode"], "NHS_NO": who["nhs_number"],
-            "START_DATE": iso(start["event_date"]), "END_DATE": iso_or_blank(end_day),
-            "PRIMARY_NEED": start["need"].to_numpy(),
-        }), "early_help_episodes.csv")
+        self.write(
+            pd.DataFrame(
+                {
+                    "EH_REF": start["ref"].to_numpy(),
+                    "CHILD_ID": start["source_record_id"].to_numpy(),
+                    "FIRST_NAME": who["first_name"],
+                    "LAST_NAME": who["surname"],
+                    "DATE_OF_BIRTH": who["dob"],
+                    "ADDRESS": who["address"],
+                    "POSTCODE": who["postcode"],
+                    "NHS_NO": who["nhs_number"],
+                    "START_DATE": iso(start["event_date"]),
+                    "END_DATE": iso_or_blank(end_day),
+                    "PRIMARY_NEED": start["need"].to_numpy(),
+                }
+            ),
+            "early_help_episodes.csv",
+        )
 
     def education(self, events: pd.DataFrame) -> None:
         people = self.world.pop.people
         ev = events.copy()
         ev["source_record_id"] = people["upn"][ev["person_id"].to_numpy()]
-        self.record_person.append(pd.DataFrame({"source": "education", "source_record_id": ev["source_record_id"],
-                                                "person_id": ev["person_id"]}).drop_duplicates("source_record_id"))
+        self.record_person.append(
+            pd.DataFrame(
+                {
+                    "source": "education",
+                    "source_record_id": ev["source_record_id"],
+                    "person_id": ev["person_id"],
+                }
+            ).drop_duplicates("source_record_id")
+        )
         census = ev[ev["event_type"] == "edu.census"]
-        who = self.identities("education", census["person_id"].to_numpy(), census["event_date"].to_numpy())
-        self.write(pd.DataFrame({
-            "UPN": census["source_record_id"].to_numpy(), "LegalForename": who["first_name"],
-            "LegalSurname": who["surname"], "MiddleNames": who["middle_names"], "DOB": who["dob"],
-            "Gender": who["sex"], "Ethnicity": ETHNICITY_CODES["dfe"][who["ethnicity"]],
-            "AddressLine1": who["address"], "Postcode": who["postcode"],
-            "Term": census["term"].to_numpy(), "YearGroup": census["year_group"].to_numpy(),
-            "FSMEligible": census["fsm"].to_numpy().astype(bool), "SENProvision": census["sen"].to_numpy(),
-        }), "school_census.parquet")
+        who = self.identities(
+            "education", census["person_id"].to_numpy(), census["event_date"].to_numpy()
+        )
+        self.write(
+            pd.DataFrame(
+                {
+                    "UPN": census["source_record_id"].to_numpy(),
+                    "LegalForename": who["first_name"],
+                    "LegalSurname": who["surname"],
+                    "MiddleNames": who["middle_names"],
+                    "DOB": who["dob"],
+                    "Gender": who["sex"],
+                    "Ethnicity": ETHNICITY_CODES["dfe"][who["ethnicity"]],
+                    "AddressLine1": who["address"],
+                    "Postcode": who["postcode"],
+                    "Term": census["term"].to_numpy(),
+                    "YearGroup": census["year_group"].to_numpy(),
+                    "FSMEligible": census["fsm"].to_numpy().astype(bool),
+                    "SENProvision": census["sen"].to_numpy(),
+                }
+            ),
+            "school_census.parquet",
+        )
         absence = ev[ev["event_type"] == "edu.absence_term"]
-        self.write(pd.DataFrame({
-            "UPN": absence["source_record_id"], "Term": absence["term"],
-            "SessionsPossible": absence["sessions_possible"].astype(int),
-            "AuthorisedAbsence": absence["authorised"].astype(int),
-            "UnauthorisedAbsence": absence["unauthorised"].astype(int),
-        }), "school_attendance.csv")
+        self.write(
+            pd.DataFrame(
+                {
+                    "UPN": absence["source_record_id"],
+                    "Term": absence["term"],
+                    "SessionsPossible": absence["sessions_possible"].astype(int),
+                    "AuthorisedAbsence": absence["authorised"].astype(int),
+                    "UnauthorisedAbsence": absence["unauthorised"].astype(int),
+                }
+            ),
+            "school_attendance.csv",
+        )
         excl = ev[ev["event_type"].isin(["edu.suspension", "edu.permanent_exclusion"])]
-        self.write(pd.DataFrame({
-            "UPN": excl["source_record_id"], "StartDate": iso(excl["event_date"]),
-            "Category": np.where(excl["event_type"] == "edu.suspension", "SUS", "PEX"),
-            "Sessions": excl["sessions"].fillna(0).astype(int),
-        }), "school_exclusions.csv")
+        self.write(
+            pd.DataFrame(
+                {
+                    "UPN": excl["source_record_id"],
+                    "StartDate": iso(excl["event_date"]),
+                    "Category": np.where(excl["event_type"] == "edu.suspension", "SUS", "PEX"),
+                    "Sessions": excl["sessions"].fillna(0).astype(int),
+                }
+            ),
+            "school_exclusions.csv",
+        )
 
     def police(self, events: pd.DataFrame) -> None:
         ev = self.records("police", events)
         who = self.identities("police", ev["person_id"].to_numpy(), ev["event_date"].to_numpy())
         minutes = self.rng.integers(0, 24 * 60, len(ev))
-        stamp = [f"{d} {m // 60:02d}:{m % 60:02d}" for d, m in zip(dmy(iso(ev["event_date"])), minutes, strict=True)]
-        self.write(pd.DataFrame({
-            "IncidentRef": ev["ref"], "IncidentType": np.where(ev["event_type"] == "police.da_incident",
-                                                              "Domestic Abuse", "Missing Person"),
-            "IncidentDateTime": stamp, "NotifiedDate": dmy(iso(ev["known_date"])),
-            "NominalID": ev["source_record_id"], "Role": ev["role"], "Surname": who["surname"].str.upper(),
-            "Forename": who["first_name"], "DOB": dmony(who["dob"]),
-            "Sex": np.where(who["sex"] == "M", "Male", "Female"),
-            "Address": who["address"], "Postcode": who["postcode"], "DASH": ev["dash"],
-        }), "police_notifications.csv")
+        stamp = [
+            f"{d} {m // 60:02d}:{m % 60:02d}"
+            for d, m in zip(dmy(iso(ev["event_date"])), minutes, strict=True)
+        ]
+        self.write(
+            pd.DataFrame(
+                {
+                    "IncidentRef": ev["ref"],
+                    "IncidentType": np.where(
+                        ev["event_type"] == "police.da_incident", "Domestic Abuse", "Missing Person"
+                    ),
+                    "IncidentDateTime": stamp,
+                    "NotifiedDate": dmy(iso(ev["known_date"])),
+                    "NominalID": ev["source_record_id"],
+                    "Role": ev["role"],
+                    "Surname": who["surname"].str.upper(),
+                    "Forename": who["first_name"],
+                    "DOB": dmony(who["dob"]),
+                    "Sex": np.where(who["sex"] == "M", "Male", "Female"),
+                    "Address": who["address"],
+                    "Postcode": who["postcode"],
+                    "DASH": ev["dash"],
+                }
+            ),
+            "police_notifications.csv",
+        )
 
     def youth_justice(self, events: pd.DataFrame) -> None:
         ev = self.records("youth_justice", events)
-        who = self.identities("youth_justice", ev["person_id"].to_numpy(), ev["event_date"].to_numpy())
-        self.write(pd.DataFrame({
-            "YJS ID": ev["source_record_id"].to_numpy(), "Forename": who["first_name"], "Surname": who["surname"],
-            "Date of Birth": who["dob"], "Sex": who["sex"], "Postcode": who["postcode"],
-            "Offence Date": iso(ev["event_date"]), "Offence Type": ev["offence"].to_numpy(),
-            "Outcome Date": iso(ev["known_date"]), "Outcome": ev["outcome"].to_numpy(),
-        }), "youth_justice_offences.xlsx")
+        who = self.identities(
+            "youth_justice", ev["person_id"].to_numpy(), ev["event_date"].to_numpy()
+        )
+        self.write(
+            pd.DataFrame(
+                {
+                    "YJS ID": ev["source_record_id"].to_numpy(),
+                    "Forename": who["first_name"],
+                    "Surname": who["surname"],
+                    "Date of Birth": who["dob"],
+                    "Sex": who["sex"],
+                    "Postcode": who["postcode"],
+                    "Offence Date": iso(ev["event_date"]),
+                    "Offence Type": ev["offence"].to_numpy(),
+                    "Outcome Date": iso(ev["known_date"]),
+                    "Outcome": ev["outcome"].to_numpy(),
+                }
+            ),
+            "youth_justice_offences.xlsx",
+        )
 
     def asb(self, events: pd.DataFrame) -> None:
         ev = self.records("asb", events)
         who = self.identities("asb", ev["person_id"].to_numpy(), ev["event_date"].to_numpy())
         dob = np.where(self.rng.random(len(ev)) < 0.3, "", dmy(who["dob"]))  # often not asked
-        self.write(pd.DataFrame({
-            "Case Ref": ev["ref"], "Date Reported": dmy(iso(ev["known_date"])),
-            "Incident Date": dmy(iso(ev["event_date"])), "Category": ev["category"],
-            "Party Role": ev["role"].str.title(), "Party ID": ev["source_record_id"],
-            "Forename": who["first_name"], "Surname": who["surname"], "DOB": dob,
-            "Address": who["address"], "Postcode": who["postcode"],
-        }), "asb_cases.csv", encoding="cp1252")
+        self.write(
+            pd.DataFrame(
+                {
+                    "Case Ref": ev["ref"],
+                    "Date Reported": dmy(iso(ev["known_date"])),
+                    "Incident Date": dmy(iso(ev["event_date"])),
+                    "Category": ev["category"],
+                    "Party Role": ev["role"].str.title(),
+                    "Party ID": ev["source_record_id"],
+                    "Forename": who["first_name"],
+                    "Surname": who["surname"],
+                    "DOB": dob,
+                    "Address": who["address"],
+                    "Postcode": who["postcode"],
+                }
+            ),
+            "asb_cases.csv",
+            encoding="cp1252",
+        )
 
     def housing(self, events: pd.DataFrame) -> None:
         ev = self.records("housing", events)
@@ -195,79 +318,163 @@ class ExtractWriter:
         ten = ev[ev["event_type"] == "housing.tenancy_start"]
         ends = ev[ev["event_type"] == "housing.tenancy_end"].set_index("ref")["event_date"]
         p = people.loc[ten["source_record_id"]]
-        self.write(pd.DataFrame({
-            "TenancyRef": ten["ref"].to_numpy(), "PersonRef": ten["source_record_id"].to_numpy(),
-            "Forename": p["first_name"].to_numpy(), "Surname": p["surname"].to_numpy(),
-            "DOB": dmy(p["dob"].to_numpy()), "NINO": p["ni_number"].to_numpy(),
-            "UPRN": ten["uprn"].to_numpy().astype(np.int64),
-            "Address": self.world.geo.prop_address[_prop_index(self.world, ten["uprn"].to_numpy())],
-            "StartDate": dmy(iso(ten["event_date"])), "EndDate": dmy(iso_or_blank(ends.reindex(ten["ref"]).to_numpy())),
-        }), "housing_tenancies.csv")
+        self.write(
+            pd.DataFrame(
+                {
+                    "TenancyRef": ten["ref"].to_numpy(),
+                    "PersonRef": ten["source_record_id"].to_numpy(),
+                    "Forename": p["first_name"].to_numpy(),
+                    "Surname": p["surname"].to_numpy(),
+                    "DOB": dmy(p["dob"].to_numpy()),
+                    "NINO": p["ni_number"].to_numpy(),
+                    "UPRN": ten["uprn"].to_numpy().astype(np.int64),
+                    "Address": self.world.geo.prop_address[
+                        _prop_index(self.world, ten["uprn"].to_numpy())
+                    ],
+                    "StartDate": dmy(iso(ten["event_date"])),
+                    "EndDate": dmy(iso_or_blank(ends.reindex(ten["ref"]).to_numpy())),
+                }
+            ),
+            "housing_tenancies.csv",
+        )
         arrears = ev[ev["event_type"] == "housing.rent_arrears"]
         tenancy = _tenancy_ref_for(ten, arrears)
-        self.write(pd.DataFrame({
-            "TenancyRef": tenancy, "SnapshotDate": dmy(iso(arrears["event_date"])),
-            "ArrearsBalance": arrears["amount"].to_numpy(),
-        }), "housing_rent_arrears.csv")
+        self.write(
+            pd.DataFrame(
+                {
+                    "TenancyRef": tenancy,
+                    "SnapshotDate": dmy(iso(arrears["event_date"])),
+                    "ArrearsBalance": arrears["amount"].to_numpy(),
+                }
+            ),
+            "housing_rent_arrears.csv",
+        )
         cases = ev[ev["event_type"] == "housing.homeless_approach"]
-        decision = ev[ev["event_type"].str.startswith("housing.homeless_") & (ev["event_type"] != "housing.homeless_approach")]
+        decision = ev[
+            ev["event_type"].str.startswith("housing.homeless_")
+            & (ev["event_type"] != "housing.homeless_approach")
+        ]
         decision = decision.set_index("ref")
         ta_start = ev[ev["event_type"] == "housing.ta_start"].set_index("ref")["event_date"]
         ta_end = ev[ev["event_type"] == "housing.ta_end"].set_index("ref")["event_date"]
-        who = self.identities("housing", cases["person_id"].to_numpy(), cases["event_date"].to_numpy())
+        who = self.identities(
+            "housing", cases["person_id"].to_numpy(), cases["event_date"].to_numpy()
+        )
         refs = cases["ref"].to_numpy()
-        duty = decision["event_type"].reindex(refs).str.removeprefix("housing.homeless_").str.removesuffix("_duty")
-        self.write(pd.DataFrame({
-            "CaseRef": refs, "ApplicantRef": cases["source_record_id"].to_numpy(), "Forename": who["first_name"],
-            "Surname": who["surname"], "DOB": who["dob"], "NINO": who["ni_number"], "Address": who["address"],
-            "Postcode": who["postcode"], "ApproachDate": iso(cases["event_date"]),
-            "DecisionDate": iso_or_blank(decision["event_date"].reindex(refs).to_numpy()),
-            "DutyOwed": duty.replace({"no": "none"}).to_numpy(), "Reason": cases["reason"].to_numpy(),
-            "TAStart": iso_or_blank(ta_start.reindex(refs).to_numpy()),
-            "TAEnd": iso_or_blank(ta_end.reindex(refs).to_numpy()),
-        }), "homelessness_cases.xlsx")
+        duty = (
+            decision["event_type"]
+            .reindex(refs)
+            .str.removeprefix("housing.homeless_")
+            .str.removesuffix("_duty")
+        )
+        self.write(
+            pd.DataFrame(
+                {
+                    "CaseRef": refs,
+                    "ApplicantRef": cases["source_record_id"].to_numpy(),
+                    "Forename": who["first_name"],
+                    "Surname": who["surname"],
+                    "DOB": who["dob"],
+                    "NINO": who["ni_number"],
+                    "Address": who["address"],
+                    "Postcode": who["postcode"],
+                    "ApproachDate": iso(cases["event_date"]),
+                    "DecisionDate": iso_or_blank(decision["event_date"].reindex(refs).to_numpy()),
+                    "DutyOwed": duty.replace({"no": "none"}).to_numpy(),
+                    "Reason": cases["reason"].to_numpy(),
+                    "TAStart": iso_or_blank(ta_start.reindex(refs).to_numpy()),
+                    "TAEnd": iso_or_blank(ta_end.reindex(refs).to_numpy()),
+                }
+            ),
+            "homelessness_cases.xlsx",
+        )
 
     def revenues(self, events: pd.DataFrame, accounts: pd.DataFrame) -> None:
         parties = _liable_parties(self.world, accounts)
-        both = pd.concat([events.assign(kind="event"), parties.assign(kind="party")], ignore_index=True)
+        both = pd.concat(
+            [events.assign(kind="event"), parties.assign(kind="party")], ignore_index=True
+        )
         ev = self.records("revenues", both)
         people = self.person_table("revenues", ev).set_index("source_record_id")
         geo = self.world.geo
         props = accounts["prop"].to_numpy()
         last = self.world.calendar.month_starts[self.world.calendar.months]
-        self.write(pd.DataFrame({
-            "AccountRef": accounts["account_ref"], "UPRN": geo.prop_uprn[props],
-            "PropertyAddress": geo.prop_address[props], "Postcode": geo.prop_postcode[props],
-            "StartDate": iso(accounts["start_day"]),
-            "EndDate": iso_or_blank(np.where(accounts["end_day"] >= last, np.nan, accounts["end_day"])),
-        }), "ctax_accounts.csv")
+        self.write(
+            pd.DataFrame(
+                {
+                    "AccountRef": accounts["account_ref"],
+                    "UPRN": geo.prop_uprn[props],
+                    "PropertyAddress": geo.prop_address[props],
+                    "Postcode": geo.prop_postcode[props],
+                    "StartDate": iso(accounts["start_day"]),
+                    "EndDate": iso_or_blank(
+                        np.where(accounts["end_day"] >= last, np.nan, accounts["end_day"])
+                    ),
+                }
+            ),
+            "ctax_accounts.csv",
+        )
         party = ev[ev["kind"] == "party"]
         p = people.loc[party["source_record_id"]]
-        self.write(pd.DataFrame({
-            "AccountRef": party["account_ref"].to_numpy(), "PartyRef": party["source_record_id"].to_numpy(),
-            "Forename": p["first_name"].to_numpy(), "Surname": p["surname"].to_numpy(),
-            "DOB": p["dob"].to_numpy(), "NINO": p["ni_number"].to_numpy(),
-        }), "ctax_liable_parties.csv")
+        self.write(
+            pd.DataFrame(
+                {
+                    "AccountRef": party["account_ref"].to_numpy(),
+                    "PartyRef": party["source_record_id"].to_numpy(),
+                    "Forename": p["first_name"].to_numpy(),
+                    "Surname": p["surname"].to_numpy(),
+                    "DOB": p["dob"].to_numpy(),
+                    "NINO": p["ni_number"].to_numpy(),
+                }
+            ),
+            "ctax_liable_parties.csv",
+        )
         rec = ev[ev["event_type"].str.startswith("revs.ct_", na=False)]
-        self.write(pd.DataFrame({
-            "AccountRef": rec["account_ref"], "Stage": rec["event_type"].map(
-                {"revs.ct_reminder": "Reminder", "revs.ct_summons": "Summons",
-                 "revs.ct_liability_order": "Liability Order"}),
-            "StageDate": iso(rec["event_date"]), "Amount": rec["amount"],
-        }), "ctax_recovery.csv")
+        self.write(
+            pd.DataFrame(
+                {
+                    "AccountRef": rec["account_ref"],
+                    "Stage": rec["event_type"].map(
+                        {
+                            "revs.ct_reminder": "Reminder",
+                            "revs.ct_summons": "Summons",
+                            "revs.ct_liability_order": "Liability Order",
+                        }
+                    ),
+                    "StageDate": iso(rec["event_date"]),
+                    "Amount": rec["amount"],
+                }
+            ),
+            "ctax_recovery.csv",
+        )
         claims = ev[ev["event_type"].str.contains("_claim_start", na=False)]
         ends = ev[ev["event_type"].str.contains("_claim_end", na=False)]
         claims = _pair_claims(claims, ends)
         p = people.loc[claims["source_record_id"]]
-        who = self.identities("revenues", claims["person_id"].to_numpy(), claims["event_date"].to_numpy())
-        self.write(pd.DataFrame({
-            "ClaimRef": [f"BC{i:07d}" for i in range(len(claims))], "ClaimantRef": claims["source_record_id"].to_numpy(),
-            "NINO": p["ni_number"].to_numpy(), "Forename": p["first_name"].to_numpy(),
-            "Surname": p["surname"].to_numpy(), "DOB": p["dob"].to_numpy(), "Address": who["address"],
-            "Postcode": who["postcode"], "BenefitType": np.where(claims["event_type"].str.startswith("revs.ctr"), "CTR", "HB"),
-            "StartDate": iso(claims["event_date"]), "ReceivedDate": iso(claims["known_date"]),
-            "EndDate": iso_or_blank(claims["end_date"].to_numpy()),
-        }), "benefit_claims.csv")
+        who = self.identities(
+            "revenues", claims["person_id"].to_numpy(), claims["event_date"].to_numpy()
+        )
+        self.write(
+            pd.DataFrame(
+                {
+                    "ClaimRef": [f"BC{i:07d}" for i in range(len(claims))],
+                    "ClaimantRef": claims["source_record_id"].to_numpy(),
+                    "NINO": p["ni_number"].to_numpy(),
+                    "Forename": p["first_name"].to_numpy(),
+                    "Surname": p["surname"].to_numpy(),
+                    "DOB": p["dob"].to_numpy(),
+                    "Address": who["address"],
+                    "Postcode": who["postcode"],
+                    "BenefitType": np.where(
+                        claims["event_type"].str.startswith("revs.ctr"), "CTR", "HB"
+                    ),
+                    "StartDate": iso(claims["event_date"]),
+                    "ReceivedDate": iso(claims["known_date"]),
+                    "EndDate": iso_or_blank(claims["end_date"].to_numpy()),
+                }
+            ),
+            "benefit_claims.csv",
+        )
 
     def truth(self) -> pd.DataFrame:
         return pd.concat(self.record_person, ignore_index=True)
@@ -275,7 +482,9 @@ class ExtractWriter:
 
 def iso(days: pd.Series | npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
     """Integer days as ISO dates."""
-    return np.datetime_as_string(np.asarray(days, dtype=np.int64).astype("datetime64[D]")).astype(object)
+    return np.datetime_as_string(np.asarray(days, dtype=np.int64).astype("datetime64[D]")).astype(
+        object
+    )
 
 
 def iso_or_blank(days: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
@@ -287,8 +496,12 @@ def iso_or_blank(days: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
     return out
 
 
-def _reformat(text: npt.NDArray[np.object_] | pd.Series, make: Callable[[str], str]) -> npt.NDArray[np.object_]:
-    return np.array([make(t) if t else "" for t in np.asarray(text, dtype=object).tolist()], dtype=object)
+def _reformat(
+    text: npt.NDArray[np.object_] | pd.Series, make: Callable[[str], str]
+) -> npt.NDArray[np.object_]:
+    return np.array(
+        [make(t) if t else "" for t in np.asarray(text, dtype=object).tolist()], dtype=object
+    )
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -342,10 +555,20 @@ def _pair_claims(starts: pd.DataFrame, ends: pd.DataFrame) -> pd.DataFrame:
     starts = starts.assign(benefit=starts["event_type"].str.replace("_start", "", regex=False))
     ends = ends.assign(benefit=ends["event_type"].str.replace("_end", "", regex=False))
     s = starts.reset_index(drop=True).reset_index().sort_values("event_date")
-    e = ends[["household_id", "benefit", "event_date"]].rename(columns={"event_date": "end_date"}).sort_values("end_date")
+    e = (
+        ends[["household_id", "benefit", "event_date"]]
+        .rename(columns={"event_date": "end_date"})
+        .sort_values("end_date")
+    )
     e["event_date"] = e["end_date"]
-    found = pd.merge_asof(s, e, on="event_date", by=["household_id", "benefit"], direction="forward",
-                          allow_exact_matches=True)
+    found = pd.merge_asof(
+        s,
+        e,
+        on="event_date",
+        by=["household_id", "benefit"],
+        direction="forward",
+        allow_exact_matches=True,
+    )
     return found.sort_values("index").reset_index(drop=True)
 
 
@@ -359,9 +582,15 @@ def _liable_parties(world: World, accounts: pd.DataFrame) -> pd.DataFrame:
         acc = accounts[month == m]
         hh_of = world.household_of[m]
         adult = np.flatnonzero((hh_of >= 0) & ((cal.month_start(m) - dob) >= 18 * DAYS_PER_YEAR))
-        residents = pd.DataFrame({"household_id": hh_of[adult].astype(np.int64), "person_id": adult})
-        joined = acc[["account_ref", "household_id", "start_day"]].merge(residents, on="household_id")
+        residents = pd.DataFrame(
+            {"household_id": hh_of[adult].astype(np.int64), "person_id": adult}
+        )
+        joined = acc[["account_ref", "household_id", "start_day"]].merge(
+            residents, on="household_id"
+        )
         frames.append(joined.groupby("account_ref").head(2))
-    parties = pd.concat(frames, ignore_index=True)
-    return parties.rename(columns={"start_day": "event_date"}).assign(
-        event_type="revs.ct_liable_party", known_date=lambda f: f["event_date"])
+    parties: pd.DataFrame = pd.concat(frames, ignore_index=True)
+    parties = parties.rename(columns={"start_day": "event_date"})
+    parties["event_type"] = "revs.ct_liable_party"
+    parties["known_date"] = parties["event_date"]
+    return parties

@@ -37,7 +37,7 @@ class Geography:
     @property
     def deprivation(self) -> npt.NDArray[np.float64]:
         """Per property: standardised deprivation, +1.57 in decile 1 (most deprived) to -1.57."""
-        return (5.5 - self.imd_decile[self.prop_lsoa]) / 2.87
+        return np.asarray((5.5 - self.imd_decile[self.prop_lsoa]) / 2.87, dtype=np.float64)
 
 
 def build_geography(households: int, rng: np.random.Generator, faker: Faker) -> Geography:
@@ -70,15 +70,36 @@ def build_geography(households: int, rng: np.random.Generator, faker: Faker) -> 
     return Geography(codes, names, imd, uprn, lsoa, postcode, address, town, tenure)
 
 
-STREET_TYPES = ("Road", "Street", "Avenue", "Close", "Lane", "Drive", "Court", "Gardens", "Place",
-                "Crescent", "Way", "Grove", "Walk", "Terrace", "Mews", "Rise", "View")
+STREET_TYPES = (
+    "Road",
+    "Street",
+    "Avenue",
+    "Close",
+    "Lane",
+    "Drive",
+    "Court",
+    "Gardens",
+    "Place",
+    "Crescent",
+    "Way",
+    "Grove",
+    "Walk",
+    "Terrace",
+    "Mews",
+    "Rise",
+    "View",
+)
 
 
 def _street_names(count: int, rng: np.random.Generator, faker: Faker) -> npt.NDArray[np.str_]:
     """English-looking street names: a surname or place-like stem and a common street type."""
-    stems = sorted({faker.last_name() for _ in range(count * 2)} | {faker.city_prefix() + faker.last_name().lower() for _ in range(count // 4)})
-    names = {f"{stems[int(rng.integers(len(stems)))]} {STREET_TYPES[int(rng.integers(len(STREET_TYPES)))]}"
-             for _ in range(count * 2)}
+    stems = sorted(
+        {faker.last_name() for _ in range(count * 2)}
+        | {faker.city_prefix() + faker.last_name().lower() for _ in range(count // 4)}
+    )
+    stem = rng.integers(len(stems), size=count * 2)
+    kind = rng.integers(len(STREET_TYPES), size=count * 2)
+    names = {f"{stems[s]} {STREET_TYPES[t]}" for s, t in zip(stem, kind, strict=True)}
     pool = np.array(sorted(names))
     return np.sort(pool[rng.permutation(len(pool))[:count]])
 
@@ -102,7 +123,7 @@ def _streets_by_lsoa(
     """Each LSOA gets its own handful of streets, as neighbourhoods do."""
     per_lsoa = max(3, n_streets // (lsoa.max() + 1))
     offsets = rng.integers(0, n_streets, size=lsoa.max() + 1)
-    return (offsets[lsoa] + rng.integers(0, per_lsoa, size=len(lsoa))) % n_streets
+    return np.asarray((offsets[lsoa] + rng.integers(0, per_lsoa, size=len(lsoa))) % n_streets)
 
 
 def _unique_addresses(

@@ -7,6 +7,8 @@ council's rates land near England's (see :mod:`earlyhelp.synth.calibration`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -18,7 +20,7 @@ from earlyhelp.synth.latent import (
     sigmoid,
 )
 
-Arr = npt.NDArray[np.float64]
+Arr = npt.NDArray[np.floating[Any]]  # float64 in the simulation, float32 in the oracle
 
 # Safeguarding: true harm, the chance a service sees it, and what follows a referral.
 HARM_INTERCEPT = -5.5
@@ -78,16 +80,17 @@ def safeguarding_chain(z: Arr, k: Arr, deprivation: Arr, age: Arr) -> Arr:
     """
     seen = harm(k, age) * visibility(z, deprivation, age)
     concern = (1 - seen) * other_referral(z, k, deprivation)
-    return np.asarray(
-        (seen * serious(k) + concern * P_OUTCOME_AFTER_OTHER_REFERRAL) * (age < 18)
-    )
+    return np.asarray((seen * serious(k) + concern * P_OUTCOME_AFTER_OTHER_REFERRAL) * (age < 18))
 
 
 def homeless_approach(z: Arr, deprivation: Arr, tenure: Arr) -> Arr:
     """Chance a household approaches the council as homeless or threatened with it."""
     return sigmoid(
-        HOMELESS_INTERCEPT + 1.0 * z[..., HARDSHIP] + 0.6 * z[..., DOMESTIC_ABUSE]
-        + 0.5 * (tenure == 1).astype(deprivation.dtype) + 0.2 * deprivation
+        HOMELESS_INTERCEPT
+        + 1.0 * z[..., HARDSHIP]
+        + 0.6 * z[..., DOMESTIC_ABUSE]
+        + 0.5 * (tenure == 1).astype(deprivation.dtype)
+        + 0.2 * deprivation
     )
 
 
@@ -110,8 +113,11 @@ def youth_offence(c: Arr, age: Arr) -> Arr:
 def ct_reminder(z: Arr, deprivation: Arr) -> Arr:
     """Chance a council tax account misses an instalment and is sent a reminder."""
     return sigmoid(
-        REMINDER_INTERCEPT + 1.1 * z[..., HARDSHIP] + 0.3 * z[..., SUBSTANCE]
-        + 0.25 * z[..., MENTAL_HEALTH] + 0.2 * deprivation
+        REMINDER_INTERCEPT
+        + 1.1 * z[..., HARDSHIP]
+        + 0.3 * z[..., SUBSTANCE]
+        + 0.25 * z[..., MENTAL_HEALTH]
+        + 0.2 * deprivation
     )
 
 

@@ -47,7 +47,9 @@ def nhs_number_is_valid(number: str) -> bool:
 def ni_numbers(count: int, rng: np.random.Generator) -> npt.NDArray[np.str_]:
     """Distinct National Insurance numbers (two letters, six digits, suffix A-D)."""
     letters = _NI_PREFIX_LETTERS[rng.integers(0, len(_NI_PREFIX_LETTERS), size=(count, 2))]
-    serial = rng.permutation(1_000_000)[:count] if count <= 1_000_000 else rng.integers(0, 10**6, count)
+    serial = (
+        rng.permutation(1_000_000)[:count] if count <= 1_000_000 else rng.integers(0, 10**6, count)
+    )
     suffix = _NI_SUFFIX[rng.integers(0, 4, size=count)]
     return np.array(
         [f"{a}{b}{s:06d}{x}" for (a, b), s, x in zip(letters, serial, suffix, strict=True)]

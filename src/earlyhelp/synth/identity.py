@@ -11,13 +11,17 @@ from earlyhelp.synth.world import World
 Ints = npt.NDArray[np.int64]
 
 
-def _as_of(log: pd.DataFrame, key: str, when: str, keys: Ints, days: Ints, fields: list[str]) -> pd.DataFrame:
+def _as_of(
+    log: pd.DataFrame, key: str, when: str, keys: Ints, days: Ints, fields: list[str]
+) -> pd.DataFrame:
     """For each (key, day), the fields of the latest log row for that key on or before the day."""
     query = pd.DataFrame({key: keys, "day": days, "order": np.arange(len(keys))})
     found = pd.merge_asof(
         query.sort_values("day", kind="stable"),
         log.sort_values(when, kind="stable").rename(columns={when: "day"}),
-        on="day", by=key, direction="backward",
+        on="day",
+        by=key,
+        direction="backward",
     )
     return found.sort_values("order")[fields].reset_index(drop=True)
 
@@ -28,11 +32,20 @@ class IdentityBook:
     def __init__(self, world: World) -> None:
         self.world = world
         people = world.pop.people
-        self.memberships = pd.DataFrame(world.pop.membership_log, columns=["person_id", "household_id", "from_day"])
-        self.addresses = pd.DataFrame(world.pop.address_log, columns=["household_id", "prop", "from_day"])
+        self.memberships = pd.DataFrame(
+            world.pop.membership_log, columns=["person_id", "household_id", "from_day"]
+        )
+        self.addresses = pd.DataFrame(
+            world.pop.address_log, columns=["household_id", "prop", "from_day"]
+        )
         changes = pd.DataFrame(world.pop.surname_log, columns=["person_id", "from_day", "surname"])
-        entries = pd.DataFrame({"person_id": np.arange(len(people)), "from_day": np.iinfo(np.int32).min,
-                                "surname": people["entry_surname"]})
+        entries = pd.DataFrame(
+            {
+                "person_id": np.arange(len(people)),
+                "from_day": np.iinfo(np.int32).min,
+                "surname": people["entry_surname"],
+            }
+        )
         self.surnames = pd.concat([entries, changes], ignore_index=True)
 
     def surname(self, person: Ints, days: Ints) -> npt.NDArray[np.str_]:

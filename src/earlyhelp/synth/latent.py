@@ -10,11 +10,13 @@ monthly chance is a function of this state only, so the simulation and the oracl
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 F = npt.NDArray[np.float32]
-Arr = npt.NDArray[np.float64]
+Arr = npt.NDArray[np.floating[Any]]  # float64 in the simulation, float32 in the oracle
 
 ADVERSITIES = ("hardship", "mental_health", "substance", "domestic_abuse")
 HARDSHIP, MENTAL_HEALTH, SUBSTANCE, DOMESTIC_ABUSE = range(4)
@@ -46,15 +48,15 @@ CONDUCT_HARM = 0.3
 CONDUCT_MALE = 0.45
 
 
-def sigmoid(x: Arr | F) -> Arr:
+def sigmoid(values: Arr | F) -> Arr:
     """Logistic function (keeps float32 input in float32, which halves the oracle's memory)."""
-    x = np.asarray(x)
-    return np.asarray(1.0 / (1.0 + np.exp(-x)), dtype=x.dtype if x.dtype == np.float32 else np.float64)
+    x = np.asarray(values)
+    return np.asarray(
+        1.0 / (1.0 + np.exp(-x)), dtype=x.dtype if x.dtype == np.float32 else np.float64
+    )
 
 
-def household_mean(
-    deprivation: Arr, tenure: npt.NDArray[np.int64], offset: Arr
-) -> Arr:
+def household_mean(deprivation: Arr, tenure: npt.NDArray[np.int64], offset: Arr) -> Arr:
     """Long-run level of each household's adversities (rows) given place, tenure and offset."""
     mean = deprivation[:, None] * DEPRIVATION_SHIFT[None, :] + offset
     mean[:, HARDSHIP] += np.where(tenure == 2, 0.45, np.where(tenure == 1, 0.2, -0.1))
@@ -71,7 +73,9 @@ def step_household(z: Arr, mean: Arr, rng: np.random.Generator) -> Arr:
     """One month of drift for household adversities (works on any leading shape and on float32)."""
     flat = correlated_normals(int(np.prod(z.shape[:-1])), rng, z.dtype.type)
     scale = SD_HOUSEHOLD_DRIFT * np.sqrt(1 - RHO_HOUSEHOLD**2)
-    return np.asarray(mean + RHO_HOUSEHOLD * (z - mean) + scale * flat.reshape(z.shape), dtype=z.dtype)
+    return np.asarray(
+        mean + RHO_HOUSEHOLD * (z - mean) + scale * flat.reshape(z.shape), dtype=z.dtype
+    )
 
 
 def harm_mean(z: Arr, offset: Arr) -> Arr:
@@ -93,9 +97,7 @@ def conduct_mean(z: Arr, k: Arr, offset: Arr, male: Arr) -> Arr:
     return np.asarray(z @ loadings + CONDUCT_HARM * k + CONDUCT_MALE * male + offset, dtype=z.dtype)
 
 
-def step_conduct(
-    c: Arr, z: Arr, k: Arr, offset: Arr, male: Arr, rng: np.random.Generator
-) -> Arr:
+def step_conduct(c: Arr, z: Arr, k: Arr, offset: Arr, male: Arr, rng: np.random.Generator) -> Arr:
     """One month of a person's conduct propensity."""
     mean = conduct_mean(z, k, offset, male)
     scale = SD_CONDUCT_DRIFT * np.sqrt(1 - RHO_CONDUCT**2)

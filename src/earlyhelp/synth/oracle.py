@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +26,7 @@ from earlyhelp.synth.episodes import open_on
 from earlyhelp.synth.population import DAYS_PER_YEAR
 from earlyhelp.synth.world import World, lead_adult
 
-Arr = npt.NDArray[np.float64]
+Arr = npt.NDArray[np.floating[Any]]  # float64 in the simulation, float32 in the oracle
 Ints = npt.NDArray[np.int64]
 WINDOW = 12
 OUTCOMES = ("safeguarding", "homelessness", "youth_asb", "debt")
@@ -35,8 +36,31 @@ OUTCOME_EVENTS = {
     "youth_asb": ("asb.perpetrator", "yjs.offence"),
     "debt": ("revs.ct_liability_order",),
 }
-UNIT = {"safeguarding": "person_id", "homelessness": "household_id", "youth_asb": "person_id",
-        "debt": "account_id"}
+UNIT = {
+    "safeguarding": "person_id",
+    "homelessness": "household_id",
+    "youth_asb": "person_id",
+    "debt": "account_id",
+}
+
+
+class Antithetic:
+    """Normal draws in antithetic pairs: the second half of samples mirrors the first.
+
+    Mirrored futures halve the random numbers drawn (the oracle's main cost) and, as outcome
+    chances rise monotonically with the latent state, lower the Monte Carlo error as well.
+    """
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+
+    def standard_normal(
+        self, shape: tuple[int, ...] | int, dtype: type = np.float64
+    ) -> npt.NDArray[np.floating]:
+        """Draws of the given shape whose first axis is mirrored half to half."""
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        half = self.rng.standard_normal((shape[0] // 2, *shape[1:]), dtype=dtype)
+        return np.concatenate([half, -half])
 
 
 @dataclass
@@ -48,100 +72,113 @@ class Cohort:
     household: Ints  # whose adversities drive the outcome
     person: Ints  # the person (or -1 for household and account outcomes)
     monthly: Callable[[Arr, Arr, Arr, int], Arr]  # (z, k, c, month ahead) -> chance of a chain
-    lag: Arr  # months from a chain's start to the outcome
+    lag: npt.NDArray[
+        np.float64
+    ]  # chance of each whole-month lag from a chain's start to the outcome
     stay: Arr  # monthly chance the unit stays in the area (and its account stays open)
 
 
 def oracle_risks(
-    world: World, events: pd.DataFrame, accounts: pd.DataFrame, as_of_months: list[int],
-    samples: int, rng: np.random.Generator, progress: Callable[[int], None] = lambda _: None,
+    world: World,
+    events: pd.DataFrame,
+    accounts: pd.DataFrame,
+    as_of_months: list[int],
+    samples: int,
+    rng: np.random.Generator,
+    progress: Callable[[int], None] = lambda _: None,
 ) -> dict[str, pd.DataFrame]:
     """Oracle risk and realised label for every unit of every outcome at every as-of month."""
     month_of = world.calendar.month_of(events["event_date"].to_numpy())
     frames: dict[str, list[pd.DataFrame]] = {o: [] for o in OUTCOMES}
-    hh_mean = world.household_mean()
+    hh_mean = world.household_mean().astype(np.float32)
     for as_of in as_of_months:
         cohorts = _cohorts(world, events, accounts, as_of)
-        households = np.unique(np.concatenate([c.household for c in cohorts.values()]))
-        futures = _futures(world, hh_mean, households, cohorts, as_of, samples, rng)
+        risks = _integrate(world, hh_mean, cohorts, as_of, samples, rng)
         for outcome, cohort in cohorts.items():
-            risk, se = _integrate(world, cohort, futures, households, as_of)
+            risk, se = risks[outcome]
             label, pending = _labels(events, month_of, outcome, cohort, as_of)
-            risk = np.where(pending, 1.0, risk)
-            se = np.where(pending, 0.0, se)
-            frames[outcome].append(pd.DataFrame({
-                "as_of": np.datetime64(world.calendar.month_start(as_of), "D"),
-                UNIT[outcome]: cohort.unit, "household_id": cohort.household,
-                "oracle_risk": risk, "mc_se": se, "pending": pending, "label": label,
-            }))
+            frames[outcome].append(
+                pd.DataFrame(
+                    {
+                        "as_of": np.datetime64(world.calendar.month_start(as_of), "D"),
+                        UNIT[outcome]: cohort.unit,
+                        "household_id": cohort.household,
+                        "oracle_risk": np.where(pending, 1.0, risk),
+                        "mc_se": np.where(pending, 0.0, se),
+                        "pending": pending,
+                        "label": label,
+                    }
+                )
+            )
         progress(as_of)
     return {o: pd.concat(f, ignore_index=True) for o, f in frames.items()}
 
 
-@dataclass
-class Futures:
-    """Drawn futures: [sample, month ahead, unit] latent paths."""
-
-    z: npt.NDArray[np.float32]  # [sample, month, household, 4]
-    k: dict[str, npt.NDArray[np.float32]]  # per outcome, [sample, month, person]
-    c: dict[str, npt.NDArray[np.float32]]
-
-
-def _futures(
-    world: World, hh_mean: Arr, households: Ints, cohorts: dict[str, Cohort], as_of: int,
-    samples: int, rng: np.random.Generator,
-) -> Futures:
-    people = world.pop.people
-    z_now = np.broadcast_to(world.z[as_of - 1, households], (samples, len(households), 4))
-    mean = hh_mean[households].astype(np.float32)
-    z_path = np.empty((samples, WINDOW, len(households), 4), dtype=np.float32)
-    z = z_now
-    for j in range(WINDOW):
-        z = latent.step_household(z, mean, rng)
-        z_path[:, j] = z
-    k_paths: dict[str, npt.NDArray[np.float32]] = {}
-    c_paths: dict[str, npt.NDArray[np.float32]] = {}
-    for outcome in ("safeguarding", "youth_asb"):
-        person = cohorts[outcome].person
-        where = np.searchsorted(households, cohorts[outcome].household)
-        k = np.broadcast_to(world.harm[as_of - 1, person], (samples, len(person)))
-        c = np.broadcast_to(world.conduct[as_of - 1, person], (samples, len(person)))
-        k_off = people["harm_offset"][person]
-        c_off = people["conduct_offset"][person]
-        male = people["male"][person].astype(np.float32)
-        k_path = np.empty((samples, WINDOW, len(person)), dtype=np.float32)
-        c_path = np.empty_like(k_path)
-        for j in range(WINDOW):
-            zj = z_path[:, j][:, where]
-            k = latent.step_child(k, zj, k_off, rng)
-            c = latent.step_conduct(c, zj, k, c_off, male, rng)
-            k_path[:, j], c_path[:, j] = k, c
-        k_paths[outcome], c_paths[outcome] = k_path, c_path
-    return Futures(z_path, k_paths, c_paths)
-
-
 def _integrate(
-    world: World, cohort: Cohort, futures: Futures, households: Ints, as_of: int
-) -> tuple[Arr, Arr]:
-    """Chance of the outcome within the window on each drawn future, averaged over futures."""
-    where = np.searchsorted(households, cohort.household)
-    samples = futures.z.shape[0]
-    here_clear = np.ones((samples, len(cohort.unit)), dtype=np.float32)  # here, no outcome yet
-    happened = np.zeros((samples, len(cohort.unit)), dtype=np.float32)
-    key = cohort.name
+    world: World,
+    hh_mean: npt.NDArray[np.float32],
+    cohorts: dict[str, Cohort],
+    as_of: int,
+    samples: int,
+    rng: np.random.Generator,
+) -> dict[str, tuple[Arr, Arr]]:
+    """Draw futures month by month and accumulate each unit's chance of its outcome.
+
+    Each future is stepped with the simulation's own dynamics; within a future the chance is
+    exact (staying, not yet having had the outcome, then having it), so averaging over futures
+    leaves only Monte Carlo error. Futures are not stored: memory stays at one month of them.
+    """
+    people = world.pop.people
+    mirrored = Antithetic(rng)
+    households = np.unique(np.concatenate([c.household for c in cohorts.values()]))
+    persons = np.unique(
+        np.concatenate([cohorts["safeguarding"].person, cohorts["youth_asb"].person])
+    )
+    person_hh = np.searchsorted(households, world.household_of[as_of - 1, persons])
+    mean = hh_mean[households]
+    z = np.repeat(world.z[as_of - 1, households][None], samples, axis=0)
+    k = np.repeat(world.harm[as_of - 1, persons][None], samples, axis=0)
+    c = np.repeat(world.conduct[as_of - 1, persons][None], samples, axis=0)
+    k_off, c_off = people["harm_offset"][persons], people["conduct_offset"][persons]
+    male = people["male"][persons].astype(np.float32)
+    where = {
+        name: np.searchsorted(households, cohort.household) for name, cohort in cohorts.items()
+    }
+    who = {
+        name: np.searchsorted(persons, cohort.person)
+        for name, cohort in cohorts.items()
+        if name in ("safeguarding", "youth_asb")
+    }
+    clear = {
+        name: np.ones((samples, len(c_.unit)), dtype=np.float32) for name, c_ in cohorts.items()
+    }
+    happened = {
+        name: np.zeros((samples, len(c_.unit)), dtype=np.float32) for name, c_ in cohorts.items()
+    }
     for j in range(WINDOW):
-        z = futures.z[:, j][:, where]
-        k = futures.k[key][:, j] if key in futures.k else np.zeros(0, dtype=np.float32)
-        c = futures.c[key][:, j] if key in futures.c else np.zeros(0, dtype=np.float32)
-        p = cohort.monthly(z, k, c, as_of + j) * np.float32(hazards.within(cohort.lag, WINDOW - 1 - j))
-        here_clear *= cohort.stay.astype(np.float32)
-        happened += here_clear * p
-        here_clear *= 1 - p
-    happened64 = happened.astype(np.float64)
-    return happened64.mean(axis=0), happened64.std(axis=0) / np.sqrt(samples)
+        z = latent.step_household(z, mean, mirrored)  # type: ignore[arg-type]
+        z_person = np.take(z, person_hh, axis=1)
+        k = latent.step_child(k, z_person, k_off, mirrored)  # type: ignore[arg-type]
+        c = latent.step_conduct(c, z_person, k, c_off, male, mirrored)  # type: ignore[arg-type]
+        for name, cohort in cohorts.items():
+            zu = np.take(z, where[name], axis=1)
+            ku = np.take(k, who[name], axis=1) if name in who else k[:, :0]
+            cu = np.take(c, who[name], axis=1) if name in who else c[:, :0]
+            in_window = np.float32(hazards.within(cohort.lag, WINDOW - 1 - j))
+            p = cohort.monthly(zu, ku, cu, as_of + j) * in_window
+            clear[name] *= cohort.stay
+            happened[name] += clear[name] * p
+            clear[name] *= 1 - p
+    out = {}
+    for name, h in happened.items():
+        pairs = h.astype(np.float64).reshape(2, samples // 2, -1).mean(axis=0)
+        out[name] = (pairs.mean(axis=0), pairs.std(axis=0) / np.sqrt(samples // 2))
+    return out
 
 
-def _cohorts(world: World, events: pd.DataFrame, accounts: pd.DataFrame, as_of: int) -> dict[str, Cohort]:
+def _cohorts(
+    world: World, events: pd.DataFrame, accounts: pd.DataFrame, as_of: int
+) -> dict[str, Cohort]:
     """Who is at risk of each outcome at the start of month ``as_of``."""
     cal = world.calendar
     people = world.pop.people
@@ -159,17 +196,22 @@ def _cohorts(world: World, events: pd.DataFrame, accounts: pd.DataFrame, as_of: 
 
     def person_stay(person: Ints) -> Arr:
         death = np.exp(-10.4 + 0.095 * age_at(person, as_of)) / 12
-        return np.asarray((1 - MOVE_OUT_MONTHLY) * (1 - death))
+        return np.asarray((1 - MOVE_OUT_MONTHLY) * (1 - death), dtype=np.float32)
 
     on_plan = open_on(events, "csc.cp_plan_start", "csc.cp_plan_end", day - 1) | open_on(
-        events, "csc.cla_start", "csc.cla_end", day - 1)
+        events, "csc.cla_start", "csc.cla_end", day - 1
+    )
     on_plan_ids = np.fromiter(on_plan, dtype=np.int64, count=len(on_plan))
     children = resident[(age_now < 18) & ~np.isin(resident, on_plan_ids)]
     ch_hh = hh_of[children].astype(np.int64)
     safeguarding = Cohort(
-        "safeguarding", children, ch_hh, children,
+        "safeguarding",
+        children,
+        ch_hh,
+        children,
         lambda z, k, c, m: hazards.safeguarding_chain(z, k, dep[ch_hh], age_at(children, m)),
-        hazards.SAFEGUARDING_LAG, person_stay(children),
+        hazards.SAFEGUARDING_LAG,
+        person_stay(children),
     )
     young = resident[(age_now >= 10) & (age_now < 25)]
     yo_hh = hh_of[young].astype(np.int64)
@@ -183,21 +225,35 @@ def _cohorts(world: World, events: pd.DataFrame, accounts: pd.DataFrame, as_of: 
     households = np.unique(hh_of[resident])
     households = households[lead_adult(world, as_of - 1, households) >= 0].astype(np.int64)
     homelessness = Cohort(
-        "homelessness", households, households, np.full(len(households), -1),
-        lambda z, k, c, m: hazards.homeless_approach(z, dep[households], tenure[households]) * hazards.P_DUTY_OWED,
-        hazards.HOMELESS_LAG, np.full(len(households), 1 - MOVE_OUT_MONTHLY),
+        "homelessness",
+        households,
+        households,
+        np.full(len(households), -1),
+        lambda z, k, c, m: (
+            hazards.homeless_approach(z, dep[households], tenure[households]) * hazards.P_DUTY_OWED
+        ),
+        hazards.HOMELESS_LAG,
+        np.full(len(households), 1 - MOVE_OUT_MONTHLY, dtype=np.float32),
     )
     open_accounts = accounts[(accounts["start_day"] < day) & (accounts["end_day"] >= day)]
     acc_hh = open_accounts["household_id"].to_numpy().astype(np.int64)
     keep = lead_adult(world, as_of - 1, acc_hh) >= 0
     open_accounts, acc_hh = open_accounts[keep], acc_hh[keep]
     debt = Cohort(
-        "debt", open_accounts["account_id"].to_numpy(), acc_hh, np.full(len(acc_hh), -1),
+        "debt",
+        open_accounts["account_id"].to_numpy(),
+        acc_hh,
+        np.full(len(acc_hh), -1),
         lambda z, k, c, m: hazards.debt_chain(z, dep[acc_hh]),
-        hazards.DEBT_LAG, (1 - MOVE_OUT_MONTHLY) * (1 - MOVE_WITHIN_MONTHLY[tenure[acc_hh]]),
+        hazards.DEBT_LAG,
+        ((1 - MOVE_OUT_MONTHLY) * (1 - MOVE_WITHIN_MONTHLY[tenure[acc_hh]])).astype(np.float32),
     )
-    return {"safeguarding": safeguarding, "homelessness": homelessness, "youth_asb": youth_asb,
-            "debt": debt}
+    return {
+        "safeguarding": safeguarding,
+        "homelessness": homelessness,
+        "youth_asb": youth_asb,
+        "debt": debt,
+    }
 
 
 def _labels(

@@ -7,7 +7,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -38,19 +37,46 @@ class MessProfile(BaseModel):
 
 MESS_PROFILES: dict[MessLevel, MessProfile] = {
     MessLevel.clean: MessProfile(
-        typo=0.0, nickname=0.0, swap_day_month=0.0, dob_typo=0.0, missing_dob=0.0,
-        missing_postcode=0.0, postcode_format=0.0, address_variant=0.0, stale_address=0.0,
-        stale_surname=0.0, duplicate_record=0.0, missing_identifier=0.0,
+        typo=0.0,
+        nickname=0.0,
+        swap_day_month=0.0,
+        dob_typo=0.0,
+        missing_dob=0.0,
+        missing_postcode=0.0,
+        postcode_format=0.0,
+        address_variant=0.0,
+        stale_address=0.0,
+        stale_surname=0.0,
+        duplicate_record=0.0,
+        missing_identifier=0.0,
     ),
     MessLevel.standard: MessProfile(
-        typo=0.03, nickname=0.04, swap_day_month=0.01, dob_typo=0.015, missing_dob=0.01,
-        missing_postcode=0.03, postcode_format=0.10, address_variant=0.15, stale_address=0.25,
-        stale_surname=0.3, duplicate_record=0.02, missing_identifier=0.10,
+        typo=0.03,
+        nickname=0.04,
+        swap_day_month=0.01,
+        dob_typo=0.015,
+        missing_dob=0.01,
+        missing_postcode=0.03,
+        postcode_format=0.10,
+        address_variant=0.15,
+        stale_address=0.25,
+        stale_surname=0.3,
+        duplicate_record=0.02,
+        missing_identifier=0.10,
     ),
     MessLevel.hard: MessProfile(
-        typo=0.10, nickname=0.12, swap_day_month=0.04, dob_typo=0.05, missing_dob=0.05,
-        missing_postcode=0.10, postcode_format=0.30, address_variant=0.40, stale_address=0.50,
-        stale_surname=0.6, duplicate_record=0.06, missing_identifier=0.30,
+        typo=0.10,
+        nickname=0.12,
+        swap_day_month=0.04,
+        dob_typo=0.05,
+        missing_dob=0.05,
+        missing_postcode=0.10,
+        postcode_format=0.30,
+        address_variant=0.40,
+        stale_address=0.50,
+        stale_surname=0.6,
+        duplicate_record=0.06,
+        missing_identifier=0.30,
     ),
 }
 
@@ -64,7 +90,10 @@ class SynthParams(BaseModel):
     end: str = Field(default="2025-12", description="last simulated month, YYYY-MM")
     mess: MessLevel = MessLevel.standard
     oracle_samples: int = Field(
-        default=64, ge=8, description="Monte Carlo futures per person for the oracle risk"
+        default=16,
+        ge=4,
+        multiple_of=2,
+        description="Monte Carlo futures per unit for the oracle risk (drawn in mirrored pairs)",
     )
 
     @field_validator("start", "end")

@@ -19,24 +19,54 @@ NEVER = np.iinfo(np.int32).max  # exit day of someone still here
 DAYS_PER_YEAR = 365.25
 LA_CODE = 899  # a local-authority number outside the range DfE issues
 
-HOUSEHOLD_TYPES = ("single", "couple", "couple_children", "lone_parent", "multigenerational", "shared")
+HOUSEHOLD_TYPES = (
+    "single",
+    "couple",
+    "couple_children",
+    "lone_parent",
+    "multigenerational",
+    "shared",
+)
 HOUSEHOLD_SHARES = np.array([0.30, 0.26, 0.20, 0.10, 0.06, 0.08])
 
 ROLE_PARTNER, ROLE_CHILD, ROLE_OTHER = 0, 1, 2
 EXIT_NONE, EXIT_DEATH, EXIT_MOVED_OUT = 0, 1, 2
 
 PEOPLE_COLUMNS = {
-    "dob": np.int32, "male": np.int8, "ethnicity": np.int8, "first_name": object,
-    "middle_names": object, "birth_surname": object, "surname": object, "entry_surname": object, "disabled": np.bool_,
-    "nhs_number": object, "ni_number": object, "upn": object, "entry_day": np.int32,
-    "exit_day": np.int32, "exit_reason": np.int8, "role": np.int8, "household": np.int32,
-    "harm_offset": np.float32, "conduct_offset": np.float32, "school_offset": np.float32,
-    "sen": np.int8, "named_after": np.int32, "twin_of": np.int32,
+    "dob": np.int32,
+    "male": np.int8,
+    "ethnicity": np.int8,
+    "first_name": object,
+    "middle_names": object,
+    "birth_surname": object,
+    "surname": object,
+    "entry_surname": object,
+    "disabled": np.bool_,
+    "nhs_number": object,
+    "ni_number": object,
+    "upn": object,
+    "entry_day": np.int32,
+    "exit_day": np.int32,
+    "exit_reason": np.int8,
+    "role": np.int8,
+    "household": np.int32,
+    "harm_offset": np.float32,
+    "conduct_offset": np.float32,
+    "school_offset": np.float32,
+    "sen": np.int8,
+    "named_after": np.int32,
+    "twin_of": np.int32,
 }
 HOUSEHOLD_COLUMNS = {
-    "prop": np.int32, "tenure": np.int8, "decile": np.int8, "deprivation": np.float32,
-    "created_day": np.int32, "ended_day": np.int32, "offset": (np.float32, 4),
-    "z": (np.float32, 4), "ethnicity": np.int8,
+    "prop": np.int32,
+    "tenure": np.int8,
+    "decile": np.int8,
+    "deprivation": np.float32,
+    "created_day": np.int32,
+    "ended_day": np.int32,
+    "offset": (np.float32, 4),
+    "z": (np.float32, 4),
+    "ethnicity": np.int8,
 }
 
 
@@ -76,8 +106,11 @@ def compose(kind: str, rng: np.random.Generator) -> list[Member]:
             Member(age, False, ROLE_PARTNER, woman_slot, 1),
         ]
         if 40 < age < 65 and u() < 0.3:  # a grown-up child still at home
-            out.append(Member(float(rng.uniform(18, min(30, age - 18))), bool(u() < 0.55),
-                              ROLE_CHILD, 0, 0))
+            out.append(
+                Member(
+                    float(rng.uniform(18, min(30, age - 18))), bool(u() < 0.55), ROLE_CHILD, 0, 0
+                )
+            )
         return out
     if kind == "couple_children":
         mother = float(rng.uniform(22, 50))
@@ -126,7 +159,9 @@ class NameDrawer:
         self.male = [names.SkewedDraw(p.male, rng) for p in pools]
         self.surname = [names.SkewedDraw(p.surnames, rng) for p in pools]
 
-    def first(self, ethnicity: npt.NDArray[np.int8], male: npt.NDArray[np.int8]) -> npt.NDArray[np.str_]:
+    def first(
+        self, ethnicity: npt.NDArray[np.int8], male: npt.NDArray[np.int8]
+    ) -> npt.NDArray[np.str_]:
         """First names for people of the given groups and sexes."""
         out = np.empty(len(male), dtype=object)
         for i, (group, sex) in enumerate(zip(ethnicity.tolist(), male.tolist(), strict=True)):
@@ -160,8 +195,15 @@ def add_household(
         ethnicity = int(rng.choice(len(names.ETHNIC_SHARES), p=names.ETHNIC_SHARES))
     hh = int(
         pop.households.append(
-            prop=prop, tenure=tenure, decile=decile, deprivation=deprivation, created_day=day,
-            ended_day=NEVER, offset=offset[None, :], z=z[None, :], ethnicity=ethnicity,
+            prop=prop,
+            tenure=tenure,
+            decile=decile,
+            deprivation=deprivation,
+            created_day=day,
+            ended_day=NEVER,
+            offset=offset[None, :],
+            z=z[None, :],
+            ethnicity=ethnicity,
         )[0]
     )
     pop.members.append(set())
@@ -188,15 +230,26 @@ def add_people(
     surname = np.array([slot_names[m.surname_slot] for m in members], dtype=object)
     birth_surname = np.array([slot_names[m.birth_slot] for m in members], dtype=object)
     rows = pop.people.append(
-        dob=dob, male=male, ethnicity=ethnicity, first_name=drawer.first(ethnicity, male),
-        middle_names=_middle_names(drawer, ethnicity, male, rng), birth_surname=birth_surname,
-        surname=surname, entry_surname=surname, disabled=rng.random(n) < np.where(ages < 18, 0.08, 0.17),
-        entry_day=day, exit_day=NEVER, exit_reason=EXIT_NONE,
-        role=np.array([m.role for m in members], dtype=np.int8), household=household,
+        dob=dob,
+        male=male,
+        ethnicity=ethnicity,
+        first_name=drawer.first(ethnicity, male),
+        middle_names=_middle_names(drawer, ethnicity, male, rng),
+        birth_surname=birth_surname,
+        surname=surname,
+        entry_surname=surname,
+        disabled=rng.random(n) < np.where(ages < 18, 0.08, 0.17),
+        entry_day=day,
+        exit_day=NEVER,
+        exit_reason=EXIT_NONE,
+        role=np.array([m.role for m in members], dtype=np.int8),
+        household=household,
         harm_offset=latent.SD_CHILD_OFFSET * rng.standard_normal(n),
         conduct_offset=latent.SD_CONDUCT_OFFSET * rng.standard_normal(n),
         school_offset=0.8 * rng.standard_normal(n) + 2.6 * (rng.random(n) < 0.045),
-        sen=rng.choice(3, size=n, p=[0.827, 0.13, 0.043]), named_after=-1, twin_of=-1,
+        sen=rng.choice(3, size=n, p=[0.827, 0.13, 0.043]),
+        named_after=-1,
+        twin_of=-1,
     )
     for person in rows.tolist():
         pop.members[household].add(person)
@@ -219,7 +272,9 @@ def assign_identifiers(pop: Population, rng: np.random.Generator, start_day: int
 
 
 def _middle_names(
-    drawer: NameDrawer, ethnicity: npt.NDArray[np.int8], male: npt.NDArray[np.int8],
+    drawer: NameDrawer,
+    ethnicity: npt.NDArray[np.int8],
+    male: npt.NDArray[np.int8],
     rng: np.random.Generator,
 ) -> npt.NDArray[np.str_]:
     middle = drawer.first(ethnicity, male)

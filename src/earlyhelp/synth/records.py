@@ -18,9 +18,19 @@ from earlyhelp.synth.world import World
 
 Ints = npt.NDArray[np.int64]
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_KEYBOARD = {c: n for c, n in zip("qwertyuiopasdfghjklzxcvbnm", "wqrtyuiopoadfghjklkxcvbnmn", strict=True)}
-_STREET_SHORT = {"Road": "Rd", "Street": "St", "Avenue": "Ave", "Close": "Cl", "Lane": "Ln",
-                 "Drive": "Dr", "Court": "Ct", "Gardens": "Gdns", "Place": "Pl", "Crescent": "Cres"}
+_KEYBOARD = dict(zip("qwertyuiopasdfghjklzxcvbnm", "wqrtyuiopoadfghjklkxcvbnmn", strict=True))
+_STREET_SHORT = {
+    "Road": "Rd",
+    "Street": "St",
+    "Avenue": "Ave",
+    "Close": "Cl",
+    "Lane": "Ln",
+    "Drive": "Dr",
+    "Court": "Ct",
+    "Gardens": "Gdns",
+    "Place": "Pl",
+    "Crescent": "Cres",
+}
 
 
 @dataclass(frozen=True)
@@ -36,28 +46,40 @@ class SystemProfile:
 
 
 def assign_records(
-    events: pd.DataFrame, profile: SystemProfile, mess: MessProfile, rng: np.random.Generator,
+    events: pd.DataFrame,
+    profile: SystemProfile,
+    mess: MessProfile,
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
     """Give each event the system's record id for its person; some people get two records."""
     people = np.unique(events["person_id"].to_numpy())
     numbers = rng.permutation(len(people) * 3)[: len(people) * 2] + 10_000
     first_id = dict(zip(people.tolist(), numbers[: len(people)].tolist(), strict=True))
-    second_id = dict(zip(people.tolist(), numbers[len(people):].tolist(), strict=True))
+    second_id = dict(zip(people.tolist(), numbers[len(people) :].tolist(), strict=True))
     duplicated = set(people[rng.random(len(people)) < mess.duplicate_record].tolist())
     order = events.sort_values(["person_id", "event_date"], kind="stable")
     rank = order.groupby("person_id").cumcount().to_numpy()
     size = order.groupby("person_id")["event_date"].transform("size").to_numpy()
     person = order["person_id"].to_numpy()
-    split = np.isin(person, np.array(sorted(duplicated), dtype=person.dtype)) & (rank >= (size + 1) // 2)
-    ids = np.where(split, [second_id[p] for p in person.tolist()], [first_id[p] for p in person.tolist()])
+    split = np.isin(person, np.array(sorted(duplicated), dtype=person.dtype)) & (
+        rank >= (size + 1) // 2
+    )
+    ids = np.where(
+        split, [second_id[p] for p in person.tolist()], [first_id[p] for p in person.tolist()]
+    )
     out = events.copy()
     out.loc[order.index, "source_record_id"] = [f"{profile.id_prefix}{i:07d}" for i in ids.tolist()]
     return out
 
 
 def render(
-    world: World, book: IdentityBook, person: Ints, day: Ints, profile: SystemProfile,
-    mess: MessProfile, rng: np.random.Generator,
+    world: World,
+    book: IdentityBook,
+    person: Ints,
+    day: Ints,
+    profile: SystemProfile,
+    mess: MessProfile,
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
     """The identity a system wrote down for each (person, day), with the mess of its level."""
     people = world.pop.people
@@ -81,23 +103,37 @@ def render(
     postcode = geo.prop_postcode[prop].astype(object)
     postcode = _postcode_variants(postcode, rng.random(n) < mess.postcode_format, rng)
     postcode = np.where(rng.random(n) < mess.missing_postcode, "", postcode)
-    address = _address_variants(geo.prop_address[prop].astype(object), rng.random(n) < mess.address_variant, rng)
+    address = _address_variants(
+        geo.prop_address[prop].astype(object), rng.random(n) < mess.address_variant, rng
+    )
     missing_id = mess.missing_identifier
 
     def held(column: str, share: float) -> npt.NDArray[np.object_]:
         keep = rng.random(n) < share * (1 - missing_id)
         return np.where(keep, people[column][person], "").astype(object)
 
-    return pd.DataFrame({
-        "first_name": first, "middle_names": middle, "surname": surname, "dob": dob_text,
-        "sex": np.where(people["male"][person] == 1, "M", "F"), "address": address,
-        "postcode": postcode, "town": geo.prop_town[prop], "uprn": geo.prop_uprn[prop],
-        "nhs_number": held("nhs_number", profile.nhs), "ni_number": held("ni_number", profile.ni),
-        "upn": held("upn", profile.upn), "ethnicity": people["ethnicity"][person],
-    })
+    return pd.DataFrame(
+        {
+            "first_name": first,
+            "middle_names": middle,
+            "surname": surname,
+            "dob": dob_text,
+            "sex": np.where(people["male"][person] == 1, "M", "F"),
+            "address": address,
+            "postcode": postcode,
+            "town": geo.prop_town[prop],
+            "uprn": geo.prop_uprn[prop],
+            "nhs_number": held("nhs_number", profile.nhs),
+            "ni_number": held("ni_number", profile.ni),
+            "upn": held("upn", profile.upn),
+            "ethnicity": people["ethnicity"][person],
+        }
+    )
 
 
-def _typos(values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator) -> npt.NDArray[np.object_]:
+def _typos(
+    values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator
+) -> npt.NDArray[np.object_]:
     out = values.copy()
     for i in np.flatnonzero(where).tolist():
         out[i] = typo(str(values[i]), rng)
@@ -113,15 +149,17 @@ def typo(word: str, rng: np.random.Generator) -> str:
     if kind == 0:
         c = word[i].lower()
         repl = _KEYBOARD.get(c, _LETTERS[int(rng.integers(26))])
-        return word[:i] + repl + word[i + 1:]
+        return word[:i] + repl + word[i + 1 :]
     if kind == 1:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == 2:
         return word[:i] + word[i] + word[i:]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def _nicknames(values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator) -> npt.NDArray[np.object_]:
+def _nicknames(
+    values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator
+) -> npt.NDArray[np.object_]:
     out = values.copy()
     for i in np.flatnonzero(where).tolist():
         options = NICKNAMES.get(str(values[i]))
@@ -139,21 +177,31 @@ def _dobs(dob: Ints, mess: MessProfile, rng: np.random.Generator) -> npt.NDArray
     swap = (rng.random(n) < mess.swap_day_month) & (day_of_month <= 12)
     text[swap] = [f"{t[:4]}-{t[8:10]}-{t[5:7]}" for t in text[swap].tolist()]
     shifted = rng.random(n) < mess.dob_typo
-    delta = np.where(rng.random(n) < 0.5, rng.choice([-1, 1], n), rng.choice([-3652, 3652, -365, 365], n))
-    text[shifted] = np.datetime_as_string((dob[shifted] + delta[shifted]).astype("datetime64[D]")).astype(object)
+    delta = np.where(
+        rng.random(n) < 0.5, rng.choice([-1, 1], n), rng.choice([-3652, 3652, -365, 365], n)
+    )
+    text[shifted] = np.datetime_as_string(
+        (dob[shifted] + delta[shifted]).astype("datetime64[D]")
+    ).astype(object)
     text[rng.random(n) < mess.missing_dob] = ""
     return text
 
 
-def _postcode_variants(values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator) -> npt.NDArray[np.object_]:
+def _postcode_variants(
+    values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator
+) -> npt.NDArray[np.object_]:
     out = values.copy()
     for i in np.flatnonzero(where).tolist():
         code = str(values[i])
-        out[i] = [code.replace(" ", ""), code.lower(), code.replace(" ", "  ")][int(rng.integers(3))]
+        out[i] = [code.replace(" ", ""), code.lower(), code.replace(" ", "  ")][
+            int(rng.integers(3))
+        ]
     return out
 
 
-def _address_variants(values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator) -> npt.NDArray[np.object_]:
+def _address_variants(
+    values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator
+) -> npt.NDArray[np.object_]:
     out = values.copy()
     for i in np.flatnonzero(where).tolist():
         line = str(values[i])

@@ -38,10 +38,7 @@ class ColumnStore:
         self._reserve(self.size + count)
         rows = np.arange(self.size, self.size + count)
         for name, column in self._cols.items():
-            if name in values:
-                column[rows] = values[name]
-            else:
-                column[rows] = 0 if column.dtype != object else ""
+            column[rows] = values.get(name, 0 if column.dtype != object else "")
         self.size += count
         return rows
 

@@ -48,18 +48,22 @@ class World:
 
     @property
     def n_people(self) -> int:
-        return self.household_of.shape[1]
+        return int(self.household_of.shape[1])
 
     @property
     def n_households(self) -> int:
-        return self.z.shape[1]
+        return int(self.z.shape[1])
 
     def household_mean(self) -> npt.NDArray[np.float64]:
         """Long-run adversity level of every household (fixed at its creation)."""
         hh = self.pop.households
-        return latent.household_mean(
-            hh["deprivation"].astype(np.float64), hh["tenure"].astype(np.int64),
-            hh["offset"].astype(np.float64),
+        return np.asarray(
+            latent.household_mean(
+                hh["deprivation"].astype(np.float64),
+                hh["tenure"].astype(np.int64),
+                hh["offset"].astype(np.float64),
+            ),
+            dtype=np.float64,
         )
 
 
@@ -80,7 +84,9 @@ def simulate_world(
     occupied = np.zeros(len(geo.prop_uprn), dtype=bool)
     occupied[pop.households["prop"]] = True
     keys = geo.prop_tenure * 100 + geo.imd_decile[geo.prop_lsoa]
-    demography = Demography(pop, geo, VacancyPool(keys, np.flatnonzero(~occupied)), drawer, rng, start_day)
+    demography = Demography(
+        pop, geo, VacancyPool(keys, np.flatnonzero(~occupied)), drawer, rng, start_day
+    )
 
     months = calendar.months
     starts = calendar.month_starts
@@ -111,13 +117,22 @@ def simulate_world(
     assign_identifiers(pop, rng, start_day)
     n_p, n_h = len(pop.people), len(pop.households)
     return World(
-        calendar, geo, pop, household_of[:, :n_p].copy(), z[:, :n_h].copy(),
-        harm[:, :n_p].copy(), conduct[:, :n_p].copy(),
+        calendar,
+        geo,
+        pop,
+        household_of[:, :n_p].copy(),
+        z[:, :n_h].copy(),
+        harm[:, :n_p].copy(),
+        conduct[:, :n_p].copy(),
     )
 
 
 def _populate(
-    pop: Population, geo: Geography, drawer: NameDrawer, households: int, day: int,
+    pop: Population,
+    geo: Geography,
+    drawer: NameDrawer,
+    households: int,
+    day: int,
     rng: np.random.Generator,
 ) -> None:
     """The council at the start: households placed in properties, people in households."""
@@ -134,9 +149,7 @@ def _populate(
     created = pop.households["created_day"][pop.people["household"]]
     born_here = np.maximum(pop.people["dob"], created)
     pop.people.set("entry_day", slice(0, len(pop.people)), born_here)
-    pop.membership_log[:] = [
-        (p, h, int(born_here[p])) for p, h, _ in pop.membership_log
-    ]
+    pop.membership_log[:] = [(p, h, int(born_here[p])) for p, h, _ in pop.membership_log]
 
 
 def _initial_person_latents(
@@ -154,12 +167,15 @@ def _initial_person_latents(
 
 
 def _step_latents(
-    pop: Population, k: npt.NDArray[np.float64], c: npt.NDArray[np.float64],
+    pop: Population,
+    k: npt.NDArray[np.float64],
+    c: npt.NDArray[np.float64],
     rng: np.random.Generator,
 ) -> None:
     hh = pop.households
     mean = latent.household_mean(
-        hh["deprivation"].astype(np.float64), hh["tenure"].astype(np.int64),
+        hh["deprivation"].astype(np.float64),
+        hh["tenure"].astype(np.int64),
         hh["offset"].astype(np.float64),
     )
     hh.set("z", slice(0, len(hh)), latent.step_household(hh["z"].astype(np.float64), mean, rng))
@@ -168,8 +184,12 @@ def _step_latents(
     z = hh["z"][people["household"]].astype(np.float64)
     k[:n] = latent.step_child(k[:n], z, people["harm_offset"].astype(np.float64), rng)
     c[:n] = latent.step_conduct(
-        c[:n], z, k[:n], people["conduct_offset"].astype(np.float64),
-        people["male"].astype(np.float64), rng,
+        c[:n],
+        z,
+        k[:n],
+        people["conduct_offset"].astype(np.float64),
+        people["male"].astype(np.float64),
+        rng,
     )
 
 
@@ -184,7 +204,9 @@ def occupancies(world: World) -> pd.DataFrame:
     return log
 
 
-def lead_adult(world: World, month: int, households: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def lead_adult(
+    world: World, month: int, households: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
     """The first resident adult of each household in a month (the tenant, the liable party)."""
     hh_of = world.household_of[month]
     day = world.calendar.month_start(month)

@@ -75,8 +75,14 @@ class EventLog:
     parts: list[dict[str, Any]] = field(default_factory=list)
 
     def add(
-        self, event_type: str, person: Ints, household: Ints, event_date: Ints,
-        known_date: Ints | None = None, trigger_month: Ints | int = -1, **extra: Any,
+        self,
+        event_type: str,
+        person: Ints,
+        household: Ints,
+        event_date: Ints,
+        known_date: Ints | None = None,
+        trigger_month: Ints | int = -1,
+        **extra: Any,
     ) -> None:
         """Record events of one type (arrays of equal length)."""
         n = len(person)
@@ -98,11 +104,24 @@ class EventLog:
 
     def frame(self) -> pd.DataFrame:
         """All events, one row each, in the order recorded."""
-        columns = ["person_id", "household_id", "event_type", "event_date", "known_date",
-                   "trigger_month", *self.extra]
+        columns = [
+            "person_id",
+            "household_id",
+            "event_type",
+            "event_date",
+            "known_date",
+            "trigger_month",
+            *self.extra,
+        ]
         if not self.parts:
-            return pd.DataFrame({c: pd.Series(dtype=np.int64 if c in columns[:6] and c != "event_type" else object)
-                                 for c in columns})
+            return pd.DataFrame(
+                {
+                    c: pd.Series(
+                        dtype=np.int64 if c in columns[:6] and c != "event_type" else object
+                    )
+                    for c in columns
+                }
+            )
         frame = pd.concat([pd.DataFrame(p) for p in self.parts], ignore_index=True)
         return frame.reindex(columns=list(dict.fromkeys([*columns, *frame.columns])))
 

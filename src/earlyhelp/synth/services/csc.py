@@ -39,7 +39,9 @@ class CscResult:
     harm: pd.DataFrame
 
 
-def simulate_csc(world: World, rng: np.random.Generator, police_contacts: pd.DataFrame) -> CscResult:
+def simulate_csc(
+    world: World, rng: np.random.Generator, police_contacts: pd.DataFrame
+) -> CscResult:
     """Run children's social care over every month of the world."""
     log = EventLog(extra=("source", "outcome", "category"))
     harm_parts: list[pd.DataFrame] = []
@@ -63,43 +65,82 @@ def simulate_csc(world: World, rng: np.random.Generator, police_contacts: pd.Dat
         incident_day = days_in(world, np.full(int(harmed.sum()), month), rng)
         harm_parts.append(
             pd.DataFrame(
-                {"person_id": people[harmed], "household_id": households[harmed],
-                 "harm_date": incident_day, "recorded": seen[harmed]}
+                {
+                    "person_id": people[harmed],
+                    "household_id": households[harmed],
+                    "harm_date": incident_day,
+                    "recorded": seen[harmed],
+                }
             )
         )
         serious = np.where(
-            seen, rng.random(len(people)) < hazards.serious(k),
+            seen,
+            rng.random(len(people)) < hazards.serious(k),
             rng.random(len(people)) < hazards.P_OUTCOME_AFTER_OTHER_REFERRAL,
         ) & (seen | concern)
         referral_day = np.full(len(people), -1, dtype=np.int64)
         referral_day[harmed] = incident_day + rng.integers(0, 5, size=int(harmed.sum()))
-        referral_day = np.where(harmed, referral_day, days_in(world, np.full(len(people), month), rng))
-        referral_day = np.minimum(referral_day, world.calendar.month_starts[month + 1] - 1)
-        _referrals(world, rng, log, month, people[seen | concern], households[seen | concern],
-                   referral_day[seen | concern], seen[seen | concern], serious[seen | concern],
-                   k[seen | concern], status, opened, in_need)
-        nfa = eligible & ~(seen | concern) & (
-            rng.random(len(people)) < 1.2 * hazards.other_referral(z, k, dep)
+        referral_day = np.where(
+            harmed, referral_day, days_in(world, np.full(len(people), month), rng)
         )
-        log.add("csc.contact", people[nfa], households[nfa],
-                days_in(world, np.full(int(nfa.sum()), month), rng), source="other", outcome="NFA")
+        referral_day = np.minimum(referral_day, world.calendar.month_starts[month + 1] - 1)
+        _referrals(
+            world,
+            rng,
+            log,
+            month,
+            people[seen | concern],
+            households[seen | concern],
+            referral_day[seen | concern],
+            seen[seen | concern],
+            serious[seen | concern],
+            k[seen | concern],
+            status,
+            opened,
+            in_need,
+        )
+        nfa = (
+            eligible
+            & ~(seen | concern)
+            & (rng.random(len(people)) < 1.2 * hazards.other_referral(z, k, dep))
+        )
+        log.add(
+            "csc.contact",
+            people[nfa],
+            households[nfa],
+            days_in(world, np.full(int(nfa.sum()), month), rng),
+            source="other",
+            outcome="NFA",
+        )
     harm_frame = pd.concat(harm_parts, ignore_index=True)
     return CscResult(log.frame(), harm_frame)
 
 
 def _referrals(
-    world: World, rng: np.random.Generator, log: EventLog, month: int, people: Ints,
-    households: Ints, referral_day: Ints, for_harm: npt.NDArray[np.bool_],
-    serious: npt.NDArray[np.bool_], k: npt.NDArray[np.float64], status: npt.NDArray[np.int8],
-    opened: Ints, in_need: npt.NDArray[np.bool_],
+    world: World,
+    rng: np.random.Generator,
+    log: EventLog,
+    month: int,
+    people: Ints,
+    households: Ints,
+    referral_day: Ints,
+    for_harm: npt.NDArray[np.bool_],
+    serious: npt.NDArray[np.bool_],
+    k: npt.NDArray[np.float64],
+    status: npt.NDArray[np.int8],
+    opened: Ints,
+    in_need: npt.NDArray[np.bool_],
 ) -> None:
     """Follow each referral: assessment, perhaps an enquiry, a plan, care or a child in need."""
     n = len(people)
     if n == 0:
         return
     starts = world.calendar.month_starts
-    source = np.where(for_harm, rng.choice(["school", "police", "health"], size=n),
-                      rng.choice(["school", "health", "other", "individual"], size=n))
+    source = np.where(
+        for_harm,
+        rng.choice(["school", "police", "health"], size=n),
+        rng.choice(["school", "health", "other", "individual"], size=n),
+    )
     contact_day = np.maximum(referral_day - rng.integers(0, 3, size=n), starts[month])
     log.add("csc.contact", people, households, contact_day, source=source, outcome="referral")
     log.add("csc.referral", people, households, referral_day, trigger_month=month, source=source)
@@ -108,25 +149,48 @@ def _referrals(
     outcome_month = month + lag
     outcome_day = days_in(world, outcome_month, rng)
     outcome_day = np.clip(outcome_day, referral_day + 2, starts[outcome_month + 1] - 1)
-    enquiry_day = referral_day + ((outcome_day - referral_day) * rng.uniform(0.2, 0.6, n)).astype(np.int64)
+    enquiry_day = referral_day + ((outcome_day - referral_day) * rng.uniform(0.2, 0.6, n)).astype(
+        np.int64
+    )
     assessed = serious | (rng.random(n) < 0.9)
     assessment_day = np.where(
-        serious, referral_day + ((enquiry_day - referral_day) * rng.random(n)).astype(np.int64),
+        serious,
+        referral_day + ((enquiry_day - referral_day) * rng.random(n)).astype(np.int64),
         after(referral_day, 3, 40, rng),
     )
     enquiry = serious | (rng.random(n) < np.where(for_harm, 0.45, 0.08))
     enquiry_day = np.where(serious, enquiry_day, after(referral_day, 1, 12, rng))
-    log.add("csc.assessment", people[assessed], households[assessed], assessment_day[assessed],
-            trigger_month=month)
-    log.add("csc.s47_enquiry", people[enquiry], households[enquiry], enquiry_day[enquiry],
-            trigger_month=month, outcome=np.where(serious[enquiry], "ICPC", "no further action"))
+    log.add(
+        "csc.assessment",
+        people[assessed],
+        households[assessed],
+        assessment_day[assessed],
+        trigger_month=month,
+    )
+    log.add(
+        "csc.s47_enquiry",
+        people[enquiry],
+        households[enquiry],
+        enquiry_day[enquiry],
+        trigger_month=month,
+        outcome=np.where(serious[enquiry], "ICPC", "no further action"),
+    )
 
     care = serious & (rng.random(n) < sigmoid(-1.1 + 0.3 * k))
     plan = serious & ~care
     for kind, chosen, event in ((PLAN, plan, "csc.cp_plan_start"), (CARE, care, "csc.cla_start")):
-        log.add(event, people[chosen], households[chosen], outcome_day[chosen], trigger_month=month,
-                category=rng.choice(["neglect", "emotional abuse", "physical abuse", "sexual abuse"],
-                                    size=int(chosen.sum()), p=[0.5, 0.38, 0.08, 0.04]))
+        log.add(
+            event,
+            people[chosen],
+            households[chosen],
+            outcome_day[chosen],
+            trigger_month=month,
+            category=rng.choice(
+                ["neglect", "emotional abuse", "physical abuse", "sexual abuse"],
+                size=int(chosen.sum()),
+                p=[0.5, 0.38, 0.08, 0.04],
+            ),
+        )
         status[people[chosen]] = kind
         opened[people[chosen]] = outcome_month[chosen]
 
@@ -136,10 +200,16 @@ def _referrals(
 
 
 def _close_episodes(
-    world: World, view: object, month: int, rng: np.random.Generator, log: EventLog,
-    status: npt.NDArray[np.int8], opened: Ints, in_need: npt.NDArray[np.bool_],
+    world: World,
+    view: object,
+    month: int,
+    rng: np.random.Generator,
+    log: EventLog,
+    status: npt.NDArray[np.int8],
+    opened: Ints,
+    in_need: npt.NDArray[np.bool_],
 ) -> None:
-    """End plans, care and child-in-need episodes; some plans end with the child coming into care."""
+    """End plans, care and child-in-need episodes; some plans end with the child in care."""
     hh_of = world.household_of[month]
     starts = world.calendar.month_starts
     dob = world.pop.people["dob"]
@@ -147,30 +217,52 @@ def _close_episodes(
     gone = hh_of < 0
     active = opened < month
     u = rng.random(len(status))
-    for kind, rate, end_event in ((PLAN, PLAN_ENDS_MONTHLY, "csc.cp_plan_end"),
-                                  (CARE, CARE_ENDS_MONTHLY, "csc.cla_end")):
+    for kind, rate, end_event in (
+        (PLAN, PLAN_ENDS_MONTHLY, "csc.cp_plan_end"),
+        (CARE, CARE_ENDS_MONTHLY, "csc.cla_end"),
+    ):
         ending = np.flatnonzero((status == kind) & active & ((u < rate) | gone | adult))
-        day = np.where(gone[ending], world.pop.people["exit_day"][ending],
-                       days_in(world, np.full(len(ending), month), rng))
+        day = np.where(
+            gone[ending],
+            world.pop.people["exit_day"][ending],
+            days_in(world, np.full(len(ending), month), rng),
+        )
         household = world.household_of[max(month - 1, 0), ending].astype(np.int64)
         log.add(end_event, ending, household, day)
         status[ending] = NONE
         if kind == PLAN:
-            to_care = ending[(rng.random(len(ending)) < PLAN_TO_CARE) & ~gone[ending] & ~adult[ending]]
-            log.add("csc.cla_start", to_care, world.household_of[month, to_care].astype(np.int64),
-                    after(day[np.isin(ending, to_care)], 0, 3, rng), trigger_month=month,
-                    category="plan escalated")
+            to_care = ending[
+                (rng.random(len(ending)) < PLAN_TO_CARE) & ~gone[ending] & ~adult[ending]
+            ]
+            log.add(
+                "csc.cla_start",
+                to_care,
+                world.household_of[month, to_care].astype(np.int64),
+                after(day[np.isin(ending, to_care)], 0, 3, rng),
+                trigger_month=month,
+                category="plan escalated",
+            )
             status[to_care] = CARE
             opened[to_care] = month
-    closing = np.flatnonzero(in_need & ((rng.random(len(status)) < CIN_ENDS_MONTHLY) | gone | adult))
-    day = np.where(gone[closing], world.pop.people["exit_day"][closing],
-                   days_in(world, np.full(len(closing), month), rng))
-    log.add("csc.cin_end", closing, world.household_of[max(month - 1, 0), closing].astype(np.int64), day)
+    closing = np.flatnonzero(
+        in_need & ((rng.random(len(status)) < CIN_ENDS_MONTHLY) | gone | adult)
+    )
+    day = np.where(
+        gone[closing],
+        world.pop.people["exit_day"][closing],
+        days_in(world, np.full(len(closing), month), rng),
+    )
+    log.add(
+        "csc.cin_end", closing, world.household_of[max(month - 1, 0), closing].astype(np.int64), day
+    )
     in_need[closing] = False
 
 
 def _starting_stock(
-    world: World, rng: np.random.Generator, log: EventLog, status: npt.NDArray[np.int8],
+    world: World,
+    rng: np.random.Generator,
+    log: EventLog,
+    status: npt.NDArray[np.int8],
     in_need: npt.NDArray[np.bool_],
 ) -> None:
     """Children already on a plan, in care or in need when the period starts."""
@@ -184,7 +276,7 @@ def _starting_stock(
         p = np.clip(share * len(people) * weight / weight[~taken].sum(), 0, 1)
         chosen = ~taken & (rng.random(len(people)) < p)
         taken |= chosen
-        since = (365 * 4 if kind == "care" else 300)
+        since = 365 * 4 if kind == "care" else 300
         day = start - rng.integers(10, since, size=int(chosen.sum()))
         event = {"care": "csc.cla_start", "plan": "csc.cp_plan_start", "cin": "csc.cin_start"}[kind]
         log.add(event, people[chosen], households[chosen], day, category="open at start")
@@ -197,5 +289,11 @@ def _starting_stock(
 def _police_contacts(log: EventLog, contacts: pd.DataFrame) -> None:
     """Police notifications of children at domestic-abuse incidents arrive as contacts."""
     if len(contacts):
-        log.add("csc.contact", contacts["person_id"].to_numpy(), contacts["household_id"].to_numpy(),
-                contacts["event_date"].to_numpy(), source="police", outcome="NFA")
+        log.add(
+            "csc.contact",
+            contacts["person_id"].to_numpy(),
+            contacts["household_id"].to_numpy(),
+            contacts["event_date"].to_numpy(),
+            source="police",
+            outcome="NFA",
+        )

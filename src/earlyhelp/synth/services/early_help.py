@@ -10,7 +10,12 @@ from earlyhelp.synth.services.common import EventLog, after, days_in, month_view
 from earlyhelp.synth.world import World
 
 EARLY_HELP_INTERCEPT = -6.0
-NEEDS = ("Parental mental health", "Parental substance misuse", "Domestic abuse", "Financial hardship")
+NEEDS = (
+    "Parental mental health",
+    "Parental substance misuse",
+    "Domestic abuse",
+    "Financial hardship",
+)
 
 
 def simulate_early_help(world: World, rng: np.random.Generator) -> pd.DataFrame:
@@ -30,7 +35,9 @@ def simulate_early_help(world: World, rng: np.random.Generator) -> pd.DataFrame:
         chosen = households[starting]
         if len(chosen) == 0:
             continue
-        need_axis = np.argmax(z[starting][:, [MENTAL_HEALTH, SUBSTANCE, DOMESTIC_ABUSE, HARDSHIP]], axis=1)
+        need_axis = np.argmax(
+            z[starting][:, [MENTAL_HEALTH, SUBSTANCE, DOMESTIC_ABUSE, HARDSHIP]], axis=1
+        )
         refs = np.array([f"EH{episode + i:06d}" for i in range(len(chosen))])
         episode += len(chosen)
         start = days_in(world, np.full(len(chosen), month), rng)
@@ -38,9 +45,21 @@ def simulate_early_help(world: World, rng: np.random.Generator) -> pd.DataFrame:
         open_until[chosen] = world.calendar.month_of(end)
         rows = np.flatnonzero(child & np.isin(view.household, chosen))
         which = np.searchsorted(chosen, view.household[rows])
-        log.add("eh.episode_start", view.person[rows], view.household[rows], start[which],
-                ref=refs[which], need=np.array(NEEDS)[need_axis[which]])
+        log.add(
+            "eh.episode_start",
+            view.person[rows],
+            view.household[rows],
+            start[which],
+            ref=refs[which],
+            need=np.array(NEEDS)[need_axis[which]],
+        )
         closes = end[which] < world.calendar.month_starts[world.calendar.months]
-        log.add("eh.episode_end", view.person[rows][closes], view.household[rows][closes],
-                end[which][closes], ref=refs[which][closes], need=np.array(NEEDS)[need_axis[which]][closes])
+        log.add(
+            "eh.episode_end",
+            view.person[rows][closes],
+            view.household[rows][closes],
+            end[which][closes],
+            ref=refs[which][closes],
+            need=np.array(NEEDS)[need_axis[which]][closes],
+        )
     return log.frame()

@@ -49,9 +49,22 @@ def terms(world: World) -> list[Term]:
     return out
 
 
-def simulate_education(world: World, rng: np.random.Generator, on_benefits: np.ndarray) -> pd.DataFrame:
+def simulate_education(
+    world: World, rng: np.random.Generator, on_benefits: np.ndarray
+) -> pd.DataFrame:
     """Census, attendance and exclusions for every pupil of compulsory school age, every term."""
-    log = EventLog(extra=("term", "year_group", "fsm", "sen", "sessions_possible", "authorised", "unauthorised", "sessions"))
+    log = EventLog(
+        extra=(
+            "term",
+            "year_group",
+            "fsm",
+            "sen",
+            "sessions_possible",
+            "authorised",
+            "unauthorised",
+            "sessions",
+        )
+    )
     people = world.pop.people
     starts = world.calendar.month_starts
     for term in terms(world):
@@ -64,23 +77,55 @@ def simulate_education(world: World, rng: np.random.Generator, on_benefits: np.n
         z, k, c = view.z[pupil], view.harm[pupil], view.conduct[pupil]
         end_day = np.full(len(p), starts[term.last_month + 1] - 10, dtype=np.int64)
         census_day = np.full(len(p), starts[term.first_month] + 30, dtype=np.int64)
-        log.add("edu.census", p, h, census_day, term=term.label, year_group=(year_age[pupil] - 4).astype(int),
-                fsm=on_benefits[mid, h], sen=np.array(["", "K", "E"])[people["sen"][p]])
+        log.add(
+            "edu.census",
+            p,
+            h,
+            census_day,
+            term=term.label,
+            year_group=(year_age[pupil] - 4).astype(int),
+            fsm=on_benefits[mid, h],
+            sen=np.array(["", "K", "E"])[people["sen"][p]],
+        )
         secondary = (year_age[pupil] >= 11).astype(np.float64)
-        logit = (ABSENCE_INTERCEPT + 0.35 * k + 0.3 * z[:, MENTAL_HEALTH] + 0.3 * z[:, SUBSTANCE]
-                 + 0.2 * z[:, HARDSHIP] + 0.3 * secondary * c + people["school_offset"][p]
-                 + 0.2 * (people["sen"][p] > 0) + 0.45 * rng.standard_normal(len(p)))
+        logit = (
+            ABSENCE_INTERCEPT
+            + 0.35 * k
+            + 0.3 * z[:, MENTAL_HEALTH]
+            + 0.3 * z[:, SUBSTANCE]
+            + 0.2 * z[:, HARDSHIP]
+            + 0.3 * secondary * c
+            + people["school_offset"][p]
+            + 0.2 * (people["sen"][p] > 0)
+            + 0.45 * rng.standard_normal(len(p))
+        )
         missed = rng.binomial(term.sessions, sigmoid(logit))
         unauthorised = rng.binomial(missed, sigmoid(-1.2 + 0.45 * (k + z[:, HARDSHIP]) + 0.3 * c))
-        log.add("edu.absence_term", p, h, end_day, known_date=end_day + 21, term=term.label,
-                sessions_possible=term.sessions, authorised=missed - unauthorised,
-                unauthorised=unauthorised)
+        log.add(
+            "edu.absence_term",
+            p,
+            h,
+            end_day,
+            known_date=end_day + 21,
+            term=term.label,
+            sessions_possible=term.sessions,
+            authorised=missed - unauthorised,
+            unauthorised=unauthorised,
+        )
         rate = np.exp(SUSPENSION_INTERCEPT + 1.0 * c + 0.3 * k + 0.8 * secondary)
         count = rng.poisson(rate)
         who = np.repeat(np.arange(len(p)), count)
-        day = starts[term.first_month] + (rng.random(len(who)) * (end_day[who] - starts[term.first_month])).astype(np.int64)
-        log.add("edu.suspension", p[who], h[who], day, known_date=day + 2,
-                sessions=rng.integers(1, 11, len(who)))
+        day = starts[term.first_month] + (
+            rng.random(len(who)) * (end_day[who] - starts[term.first_month])
+        ).astype(np.int64)
+        log.add(
+            "edu.suspension",
+            p[who],
+            h[who],
+            day,
+            known_date=day + 2,
+            sessions=rng.integers(1, 11, len(who)),
+        )
         expelled = rng.random(len(p)) < sigmoid(EXCLUSION_INTERCEPT + 1.5 * c + secondary)
         day = starts[term.first_month] + (rng.random(int(expelled.sum())) * 60).astype(np.int64)
         log.add("edu.permanent_exclusion", p[expelled], h[expelled], day, known_date=day + 2)

@@ -12,8 +12,15 @@ from earlyhelp.synth.services.common import EventLog, after, days_in, draw_lag, 
 from earlyhelp.synth.world import World, lead_adult, occupancies
 
 MONTHLY_RENT = 480.0  # about £110 a week, a typical council rent (Regulator of Social Housing)
-REASONS = np.array(["End of private tenancy", "Family or friends no longer willing to accommodate",
-                    "Relationship breakdown", "Rent arrears", "Other"])
+REASONS = np.array(
+    [
+        "End of private tenancy",
+        "Family or friends no longer willing to accommodate",
+        "Relationship breakdown",
+        "Rent arrears",
+        "Other",
+    ]
+)
 
 
 def simulate_housing(world: World, rng: np.random.Generator) -> pd.DataFrame:
@@ -35,21 +42,32 @@ def simulate_housing(world: World, rng: np.random.Generator) -> pd.DataFrame:
         # Rent arrears build when hardship bites, and are paid down otherwise.
         council = households[(tenure == 2) & (lead >= 0)]
         zc = world.z[month, council].astype(np.float64)
-        short = rng.random(len(council)) < sigmoid(-2.8 + 1.3 * zc[:, HARDSHIP] + 0.4 * zc[:, SUBSTANCE])
+        short = rng.random(len(council)) < sigmoid(
+            -2.8 + 1.3 * zc[:, HARDSHIP] + 0.4 * zc[:, SUBSTANCE]
+        )
         moved = tenancy_of[council] != hh["prop"][council]
         arrears[council[moved]] = 0
         tenancy_of[council] = hh["prop"][council]
         arrears[council] = np.where(
-            short, arrears[council] + MONTHLY_RENT * rng.uniform(0.3, 1.0, len(council)),
+            short,
+            arrears[council] + MONTHLY_RENT * rng.uniform(0.3, 1.0, len(council)),
             np.where(rng.random(len(council)) < 0.6, arrears[council] * 0.75, arrears[council]),
         )
         if month % 3 == 2:
             owing = council[arrears[council] >= 1]
             day = np.full(len(owing), starts[month + 1] - 1, dtype=np.int64)
-            log.add("housing.rent_arrears", lead_adult(world, month, owing), owing, day,
-                    known_date=day + 7, amount=np.round(arrears[owing], 2))
+            log.add(
+                "housing.rent_arrears",
+                lead_adult(world, month, owing),
+                owing,
+                day,
+                known_date=day + 7,
+                amount=np.round(arrears[owing], 2),
+            )
         # Homelessness: approach, then the duty owed (the outcome), sometimes a placement.
-        approach = (lead >= 0) & (rng.random(len(households)) < hazards.homeless_approach(z, dep, tenure))
+        approach = (lead >= 0) & (
+            rng.random(len(households)) < hazards.homeless_approach(z, dep, tenure)
+        )
         n = int(approach.sum())
         if n == 0:
             continue
@@ -67,15 +85,34 @@ def simulate_housing(world: World, rng: np.random.Generator) -> pd.DataFrame:
         duty = np.where(relief, "relief", "prevention")
         for kind in ("prevention", "relief"):
             chosen = owed & (duty == kind)
-            log.add(f"housing.homeless_{kind}_duty", who[chosen], where[chosen], decision[chosen],
-                    trigger_month=month, ref=refs[chosen], reason=reason[chosen])
-        log.add("housing.homeless_no_duty", who[~owed], where[~owed], decision[~owed],
-                trigger_month=month, ref=refs[~owed], reason=reason[~owed])
+            log.add(
+                f"housing.homeless_{kind}_duty",
+                who[chosen],
+                where[chosen],
+                decision[chosen],
+                trigger_month=month,
+                ref=refs[chosen],
+                reason=reason[chosen],
+            )
+        log.add(
+            "housing.homeless_no_duty",
+            who[~owed],
+            where[~owed],
+            decision[~owed],
+            trigger_month=month,
+            ref=refs[~owed],
+            reason=reason[~owed],
+        )
         placed = owed & relief & (rng.random(n) < 0.35)
         ta_start = after(decision[placed], 0, 10, rng)
         log.add("housing.ta_start", who[placed], where[placed], ta_start, ref=refs[placed])
-        log.add("housing.ta_end", who[placed], where[placed],
-                after(ta_start, 30, 360, rng), ref=refs[placed])
+        log.add(
+            "housing.ta_end",
+            who[placed],
+            where[placed],
+            after(ta_start, 30, 360, rng),
+            ref=refs[placed],
+        )
     return log.frame()
 
 
@@ -84,7 +121,9 @@ def _tenancies(world: World, log: EventLog, social: pd.DataFrame) -> None:
     starts = world.calendar.month_starts
     first, last = int(starts[0]), int(starts[world.calendar.months])
     spells = social[social["to_day"] > first]
-    lead_month = np.clip(world.calendar.month_of(spells["from_day"].to_numpy()), 0, world.calendar.months - 1)
+    lead_month = np.clip(
+        world.calendar.month_of(spells["from_day"].to_numpy()), 0, world.calendar.months - 1
+    )
     households = spells["household_id"].to_numpy()
     lead = np.full(len(spells), -1, dtype=np.int64)
     for month in np.unique(lead_month).tolist():
@@ -92,8 +131,20 @@ def _tenancies(world: World, log: EventLog, social: pd.DataFrame) -> None:
         lead[rows] = lead_adult(world, month, households[rows])
     ok = lead >= 0
     refs = np.array([f"T{spell:07d}" for spell in spells["spell_id"].to_numpy()])
-    log.add("housing.tenancy_start", lead[ok], households[ok], spells["from_day"].to_numpy()[ok],
-            ref=refs[ok], uprn=world.geo.prop_uprn[spells["prop"].to_numpy()[ok]])
+    log.add(
+        "housing.tenancy_start",
+        lead[ok],
+        households[ok],
+        spells["from_day"].to_numpy()[ok],
+        ref=refs[ok],
+        uprn=world.geo.prop_uprn[spells["prop"].to_numpy()[ok]],
+    )
     ended = ok & (spells["to_day"].to_numpy() < last)
-    log.add("housing.tenancy_end", lead[ended], households[ended], spells["to_day"].to_numpy()[ended],
-            ref=refs[ended], uprn=world.geo.prop_uprn[spells["prop"].to_numpy()[ended]])
+    log.add(
+        "housing.tenancy_end",
+        lead[ended],
+        households[ended],
+        spells["to_day"].to_numpy()[ended],
+        ref=refs[ended],
+        uprn=world.geo.prop_uprn[spells["prop"].to_numpy()[ended]],
+    )

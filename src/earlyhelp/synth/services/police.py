@@ -32,7 +32,8 @@ def simulate_police(world: World, rng: np.random.Generator) -> pd.DataFrame:
         first_adult[order[first]] = True
         da = view.z[:, DOMESTIC_ABUSE]
         hit = first_adult & (
-            rng.random(len(view.person)) < sigmoid(DA_INTERCEPT + 1.3 * da + 0.3 * view.z[:, SUBSTANCE])
+            rng.random(len(view.person))
+            < sigmoid(DA_INTERCEPT + 1.3 * da + 0.3 * view.z[:, SUBSTANCE])
         )
         households = view.household[hit]
         if len(households):
@@ -45,25 +46,44 @@ def simulate_police(world: World, rng: np.random.Generator) -> pd.DataFrame:
             by_household = {h: i for i, h in enumerate(households.tolist())}
             involved = np.isin(view.household, households)
             idx = np.flatnonzero(involved)
-            which = np.array([by_household[h] for h in view.household[idx].tolist()], dtype=np.int64)
+            which = np.array(
+                [by_household[h] for h in view.household[idx].tolist()], dtype=np.int64
+            )
             role = _roles(view.male[idx], view.age[idx], roles[view.person[idx]], which, rng)
             keep = role != ""
             idx, which, role = idx[keep], which[keep], role[keep]
-            log.add("police.da_incident", view.person[idx], view.household[idx], day[which],
-                    known_date=after(day[which], 1, 14, rng), ref=refs[which], role=role,
-                    dash=dash[which])
+            log.add(
+                "police.da_incident",
+                view.person[idx],
+                view.household[idx],
+                day[which],
+                known_date=after(day[which], 1, 14, rng),
+                ref=refs[which],
+                role=role,
+                dash=dash[which],
+            )
         young = (view.age >= 10) & (view.age < 18)
-        missing = young & (rng.random(len(view.person)) < sigmoid(
-            MISSING_INTERCEPT + 1.0 * view.conduct + CONDUCT_HARM * 2 * view.harm))
+        missing = young & (
+            rng.random(len(view.person))
+            < sigmoid(MISSING_INTERCEPT + 1.0 * view.conduct + CONDUCT_HARM * 2 * view.harm)
+        )
         day = days_in(world, np.full(int(missing.sum()), month), rng)
-        log.add("police.missing_episode", view.person[missing], view.household[missing], day,
-                known_date=after(day, 0, 3, rng), role="missing person", dash="",
-                ref=np.array([f"MP{month:03d}{i:05d}" for i in range(int(missing.sum()))]))
+        log.add(
+            "police.missing_episode",
+            view.person[missing],
+            view.household[missing],
+            day,
+            known_date=after(day, 0, 3, rng),
+            role="missing person",
+            dash="",
+            ref=np.array([f"MP{month:03d}{i:05d}" for i in range(int(missing.sum()))]),
+        )
     return log.frame()
 
 
-def _roles(male: np.ndarray, age: np.ndarray, role: np.ndarray, which: np.ndarray,
-           rng: np.random.Generator) -> np.ndarray:
+def _roles(
+    male: np.ndarray, age: np.ndarray, role: np.ndarray, which: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Victim (a woman partner if there is one), perpetrator (a man partner), children present."""
     out = np.full(len(male), "", dtype=object)
     partner = (role == ROLE_PARTNER) & (age >= 18)

@@ -77,13 +77,22 @@ def simulate_revenues(world: World, rng: np.random.Generator) -> RevenuesResult:
         order_day = days_in(world, month + lag, rng)
         summons_day = day + ((order_day - day) * rng.uniform(0.3, 0.7, len(day))).astype(np.int64)
         owed = np.round(charge * rng.uniform(1.0, 3.0, len(day)), 2)
-        for event, chosen, when in (("revs.ct_reminder", reminded, day),
-                                    ("revs.ct_summons", summoned, summons_day),
-                                    ("revs.ct_liability_order", ordered, order_day)):
-            log.add(event, lead[chosen], households[chosen], when[chosen],
-                    known_date=when[chosen], trigger_month=month, account_ref=accounts[chosen],
-                    account_id=account_id[chosen],
-                    amount=owed[chosen])
+        for event, chosen, when in (
+            ("revs.ct_reminder", reminded, day),
+            ("revs.ct_summons", summoned, summons_day),
+            ("revs.ct_liability_order", ordered, order_day),
+        ):
+            log.add(
+                event,
+                lead[chosen],
+                households[chosen],
+                when[chosen],
+                known_date=when[chosen],
+                trigger_month=month,
+                account_ref=accounts[chosen],
+                account_id=account_id[chosen],
+                amount=owed[chosen],
+            )
         _claims(world, log, on_benefits, month, rng)
     accounts = spells.rename(
         columns={"from_day": "start_day", "to_day": "end_day", "spell_id": "account_id"}
@@ -91,13 +100,16 @@ def simulate_revenues(world: World, rng: np.random.Generator) -> RevenuesResult:
     return RevenuesResult(log.frame(), accounts, on_benefits)
 
 
-def _claims(world: World, log: EventLog, on: npt.NDArray[np.bool_], month: int,
-            rng: np.random.Generator) -> None:
+def _claims(
+    world: World, log: EventLog, on: npt.NDArray[np.bool_], month: int, rng: np.random.Generator
+) -> None:
     """Claims start and end as a household's hardship crosses the thresholds."""
     before = on[month - 1] if month else np.zeros(on.shape[1], dtype=bool)
     tenure = world.pop.households["tenure"]
-    for event, households in (("start", np.flatnonzero(on[month] & ~before)),
-                              ("end", np.flatnonzero(~on[month] & before))):
+    for event, households in (
+        ("start", np.flatnonzero(on[month] & ~before)),
+        ("end", np.flatnonzero(~on[month] & before)),
+    ):
         lead = lead_adult(world, month if event == "start" else max(month - 1, 0), households)
         ok = lead >= 0
         households, lead = households[ok], lead[ok]
@@ -105,5 +117,10 @@ def _claims(world: World, log: EventLog, on: npt.NDArray[np.bool_], month: int,
         known = after(day, 3, 30, rng) if event == "start" else day
         log.add(f"revs.ctr_claim_{event}", lead, households, day, known_date=known)
         renter = tenure[households] > 0
-        log.add(f"revs.hb_claim_{event}", lead[renter], households[renter], day[renter],
-                known_date=known[renter])
+        log.add(
+            f"revs.hb_claim_{event}",
+            lead[renter],
+            households[renter],
+            day[renter],
+            known_date=known[renter],
+        )

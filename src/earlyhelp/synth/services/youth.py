@@ -13,10 +13,13 @@ from earlyhelp.synth.world import World
 ASB_CATEGORIES = np.array(
     ["Rowdy behaviour", "Noise", "Intimidation", "Vandalism", "Drug related", "Neighbour dispute"]
 )
-OFFENCES = np.array(["Theft", "Violence against the person", "Criminal damage", "Drugs",
-                     "Public order", "Motoring"])
+OFFENCES = np.array(
+    ["Theft", "Violence against the person", "Criminal damage", "Drugs", "Public order", "Motoring"]
+)
 FIRST_OUTCOMES = np.array(["Youth Caution", "Youth Conditional Caution", "Referral Order"])
-LATER_OUTCOMES = np.array(["Referral Order", "Youth Rehabilitation Order", "Youth Conditional Caution"])
+LATER_OUTCOMES = np.array(
+    ["Referral Order", "Youth Rehabilitation Order", "Youth Conditional Caution"]
+)
 VICTIM_SHARE = 0.7
 
 
@@ -34,16 +37,33 @@ def simulate_asb(world: World, rng: np.random.Generator) -> pd.DataFrame:
         case_no += n
         day = days_in(world, np.full(n, month), rng)
         category = ASB_CATEGORIES[rng.integers(0, len(ASB_CATEGORIES), n)]
-        log.add("asb.perpetrator", view.person[did], view.household[did], day,
-                known_date=after(day, 0, 5, rng), ref=refs, role="perpetrator", category=category)
+        log.add(
+            "asb.perpetrator",
+            view.person[did],
+            view.household[did],
+            day,
+            known_date=after(day, 0, 5, rng),
+            ref=refs,
+            role="perpetrator",
+            category=category,
+        )
         # Victims: adults elsewhere, more often the vulnerable and those in deprived places.
         adults = np.flatnonzero((view.age >= 16) & ~did)
         weight = np.exp(0.4 * view.deprivation[adults] + 0.3 * view.z[adults, MENTAL_HEALTH])
         has_victim = rng.random(n) < VICTIM_SHARE
-        victims = adults[rng.choice(len(adults), size=int(has_victim.sum()), p=weight / weight.sum())]
-        log.add("asb.victim", view.person[victims], view.household[victims], day[has_victim],
-                known_date=after(day[has_victim], 0, 5, rng), ref=refs[has_victim], role="victim",
-                category=category[has_victim])
+        victims = adults[
+            rng.choice(len(adults), size=int(has_victim.sum()), p=weight / weight.sum())
+        ]
+        log.add(
+            "asb.victim",
+            view.person[victims],
+            view.household[victims],
+            day[has_victim],
+            known_date=after(day[has_victim], 0, 5, rng),
+            ref=refs[has_victim],
+            role="victim",
+            category=category[has_victim],
+        )
     return log.frame()
 
 
@@ -60,10 +80,20 @@ def simulate_youth_justice(world: World, rng: np.random.Generator) -> pd.DataFra
             continue
         day = days_in(world, np.full(n, month), rng)
         first = ~offended[people]
-        outcome = np.where(first, FIRST_OUTCOMES[rng.choice(3, n, p=[0.5, 0.3, 0.2])],
-                           LATER_OUTCOMES[rng.choice(3, n, p=[0.5, 0.3, 0.2])])
-        log.add("yjs.offence", people, view.household[did], day, known_date=after(day, 20, 90, rng),
-                offence=OFFENCES[rng.integers(0, len(OFFENCES), n)], outcome=outcome,
-                first_offence=first)
+        outcome = np.where(
+            first,
+            FIRST_OUTCOMES[rng.choice(3, n, p=[0.5, 0.3, 0.2])],
+            LATER_OUTCOMES[rng.choice(3, n, p=[0.5, 0.3, 0.2])],
+        )
+        log.add(
+            "yjs.offence",
+            people,
+            view.household[did],
+            day,
+            known_date=after(day, 20, 90, rng),
+            offence=OFFENCES[rng.integers(0, len(OFFENCES), n)],
+            outcome=outcome,
+            first_offence=first,
+        )
         offended[people] = True
     return log.frame()
