@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from earlyhelp.synth.calibration import TARGETS
+from earlyhelp.synth.calibration import TARGETS, Target
 from earlyhelp.synth.council import sha256
 from tests.conftest import manifest
 
@@ -228,9 +228,16 @@ def test_the_cp1252_extract_is_not_utf8_and_carries_accented_names(demo_council:
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
-def test_rates_land_within_a_quarter_of_englands(demo_council: Path, target: object) -> None:
-    measured = manifest(demo_council)["calibration"][target.name]  # type: ignore[attr-defined,index]
-    assert abs(measured / target.value - 1) <= 0.25, (measured, target.value)  # type: ignore[attr-defined]
+def test_rates_land_within_a_quarter_of_englands(demo_council: Path, target: Target) -> None:
+    """Within 25% of the target, or within the sampling band where the target implies so few
+    cases in a council this size that chance alone moves the rate further (first-time youth
+    offenders: about 17 in six years at 20,000 residents, a 95% band of about 48%)."""
+    found = manifest(demo_council)
+    measured = found["calibration"][target.name]  # type: ignore[index]
+    cases = found["calibration_cases"][target.name]  # type: ignore[index]
+    expected_cases = cases * target.value / measured
+    tolerance = max(0.25, 1.96 / np.sqrt(expected_cases))
+    assert abs(measured / target.value - 1) <= tolerance, (measured, target.value, tolerance)
 
 
 AUC_RANGE = {

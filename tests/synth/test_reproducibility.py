@@ -33,23 +33,33 @@ def exact_key_match_rate(folder: Path) -> float:
     first name, surname and date of birth (what a naive exact join would link)."""
     truth = pd.read_parquet(folder / "truth" / "record_person.parquet")
     frames = []
-    for name, id_col, first, last, dob, system in (
-        ("csc_persons.csv", "LCS_ID", "FORENAME", "SURNAME", "DOB", "csc"),
-        ("police_notifications.csv", "NominalID", "Forename", "Surname", "DOB", "police"),
-        ("ctax_liable_parties.csv", "PartyRef", "Forename", "Surname", "DOB", "revenues"),
-        ("asb_cases.csv", "Party ID", "Forename", "Surname", "DOB", "asb"),
+    for name, id_col, first, last, dob, system, date_format in (
+        ("csc_persons.csv", "LCS_ID", "FORENAME", "SURNAME", "DOB", "csc", "%d/%m/%Y"),
+        (
+            "police_notifications.csv",
+            "NominalID",
+            "Forename",
+            "Surname",
+            "DOB",
+            "police",
+            "%d-%b-%Y",
+        ),
+        (
+            "ctax_liable_parties.csv",
+            "PartyRef",
+            "Forename",
+            "Surname",
+            "DOB",
+            "revenues",
+            "%Y-%m-%d",
+        ),
+        ("asb_cases.csv", "Party ID", "Forename", "Surname", "DOB", "asb", "%d/%m/%Y"),
     ):
-        enc = "cp1252" if name.startswith("asb") else "utf-8"
-        raw = pd.read_csv(
-            folder / "extracts" / name, dtype=str, keep_default_na=False, encoding=enc
-        )
-        key = (
-            raw[first].str.lower()
-            + "|"
-            + raw[last].str.lower()
-            + "|"
-            + pd.to_datetime(raw[dob], format="mixed", dayfirst=True, errors="coerce").astype(str)
-        )
+        encoding = "cp1252" if system == "asb" else "utf-8"
+        path = folder / "extracts" / name
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+        born = pd.to_datetime(raw[dob], format=date_format, errors="coerce").astype(str)
+        key = raw[first].str.lower() + "|" + raw[last].str.lower() + "|" + born
         frames.append(pd.DataFrame({"source_record_id": raw[id_col], "key": key, "system": system}))
     records = pd.concat(frames).merge(truth, on="source_record_id")
     pairs = records.merge(records, on="person_id")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from earlyhelp.synth.episodes import open_on
+from earlyhelp.synth.episodes import open_counts
 from earlyhelp.synth.population import DAYS_PER_YEAR
 from earlyhelp.synth.world import World
 
@@ -120,70 +120,137 @@ TARGETS = (
 TARGET_BY_NAME = {t.name: t for t in TARGETS}
 
 
-def measure(world: World, events: pd.DataFrame, accounts: pd.DataFrame) -> dict[str, float]:
-    """Every target rate as the simulated council's records show it, averaged over whole years."""
+@dataclass
+class Tally:
+    """A rate pooled over the years measured, with the count behind it (its sampling noise)."""
+
+    scale: float
+    numerator: float = 0.0
+    denominator: float = 0.0
+    samples: int = 0  # point-in-time stocks: the count is the mean stock, not the sum
+
+    def add(self, numerator: float, denominator: float) -> None:
+        self.numerator += numerator
+        self.denominator += denominator
+        self.samples += 1
+
+    @property
+    def rate(self) -> float:
+        return self.scale * self.numerator / self.denominator
+
+    def count(self, stock: bool) -> float:
+        """Cases behind the rate: a stock counts its mean size (its months are not independent)."""
+        return self.numerator / self.samples if stock else self.numerator
+
+
+STOCKS = ("on_cp_plan", "looked_after", "children_in_need")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The council's rate for a target and the number of cases it rests on."""
+
+    rate: float
+    cases: float
+
+
+def measure(world: World, events: pd.DataFrame, accounts: pd.DataFrame) -> dict[str, Measured]:
+    """Every target rate as the simulated council's records show it, over whole years after the
+    first (pooled), with the number of cases behind it."""
     cal = world.calendar
     people = world.pop.people
-    years = list(range(12, cal.months - 11, 12))  # first months of whole years after the first
     month_of = cal.month_of(events["event_date"].to_numpy())
-    out: dict[str, list[float]] = {t.name: [] for t in TARGETS}
+    tallies = {t.name: Tally(_SCALE[t.name]) for t in TARGETS}
 
-    def count(event_type: str, m: int, unique: str | None = None) -> int:
-        rows = events[(events["event_type"] == event_type) & (month_of >= m) & (month_of < m + 12)]
+    def count(kinds: tuple[str, ...], m: int, unique: str | None = None) -> int:
+        rows = events[events["event_type"].isin(kinds) & (month_of >= m) & (month_of < m + 12)]
         return int(rows[unique].nunique()) if unique else len(rows)
 
-    for m in years:
+    first_offences = events[(events["event_type"] == "yjs.offence")]
+    first_offences = first_offences[first_offences["first_offence"].astype(bool)]
+    first_month = cal.month_of(first_offences["event_date"].to_numpy())
+    for m in range(12, cal.months - 11, 12):  # whole years after the first
         mid = m + 6
         here = world.household_of[mid] >= 0
         age = (cal.month_start(mid) - people["dob"]) / DAYS_PER_YEAR
         children = int((here & (age < 18)).sum())
         youth = int((here & (age >= 10) & (age < 18)).sum())
         households = len(np.unique(world.household_of[mid][here]))
-        march = cal.month_start(m + 3) - 1  # 31 March when the period starts in January
-        out["referrals"].append(1e4 * count("csc.referral", m) / children)
-        out["s47_enquiries"].append(1e4 * count("csc.s47_enquiry", m, "person_id") / children)
-        out["cp_plan_starts"].append(1e4 * count("csc.cp_plan_start", m) / children)
-        plan = open_on(events, "csc.cp_plan_start", "csc.cp_plan_end", march)
-        care = open_on(events, "csc.cla_start", "csc.cla_end", march)
-        need = open_on(events, "csc.cin_start", "csc.cin_end", march)
-        march_children = int(((world.household_of[m + 2] >= 0) & (age < 18)).sum())
-        out["on_cp_plan"].append(1e4 * len(plan) / march_children)
-        out["looked_after"].append(1e4 * len(care) / march_children)
-        out["children_in_need"].append(1e4 * len(plan | care | need) / march_children)
-        out["domestic_abuse_incidents"].append(
-            1e3 * count("police.da_incident", m, "ref") / here.sum()
+        day = cal.month_start(mid)
+        live = int(((accounts["start_day"] < day) & (accounts["end_day"] >= day)).sum())
+        tallies["referrals"].add(count(("csc.referral",), m), children)
+        tallies["s47_enquiries"].add(count(("csc.s47_enquiry",), m, "person_id"), children)
+        tallies["cp_plan_starts"].add(count(("csc.cp_plan_start",), m), children)
+        tallies["domestic_abuse_incidents"].add(
+            count(("police.da_incident",), m, "ref"), here.sum()
         )
-        duties = count("housing.homeless_prevention_duty", m) + count(
-            "housing.homeless_relief_duty", m
+        tallies["homelessness_duties"].add(
+            count(("housing.homeless_prevention_duty", "housing.homeless_relief_duty"), m),
+            households,
         )
-        out["homelessness_duties"].append(1e3 * duties / households)
-        live = (
-            (accounts["start_day"] < cal.month_start(mid))
-            & (accounts["end_day"] >= cal.month_start(mid))
-        ).sum()
-        out["liability_orders"].append(count("revs.ct_liability_order", m, "account_ref") / live)
-        if m >= 24:  # first offences need two years of history to be first
-            first = events[
-                (events["event_type"] == "yjs.offence")
-                & events["first_offence"].astype(bool)
-                & (month_of >= m)
-                & (month_of < m + 12)
-            ]
-            out["first_time_youth_offenders"].append(1e5 * len(first) / youth)
-    out.update(_school_rates(world, events))
-    return {name: float(np.mean(values)) for name, values in out.items()}
+        tallies["liability_orders"].add(count(("revs.ct_liability_order",), m, "account_ref"), live)
+        tallies["first_time_youth_offenders"].add(
+            int(((first_month >= m) & (first_month < m + 12)).sum()), youth
+        )
+    _stocks(world, events, tallies)
+    _school_rates(world, events, tallies)
+    return {
+        name: Measured(tally.rate, tally.count(name in STOCKS)) for name, tally in tallies.items()
+    }
 
 
-def _school_rates(world: World, events: pd.DataFrame) -> dict[str, list[float]]:
+_SCALE = {
+    "referrals": 1e4,
+    "children_in_need": 1e4,
+    "s47_enquiries": 1e4,
+    "cp_plan_starts": 1e4,
+    "on_cp_plan": 1e4,
+    "looked_after": 1e4,
+    "persistent_absence": 1.0,
+    "severe_absence": 1.0,
+    "suspensions": 100.0,
+    "domestic_abuse_incidents": 1e3,
+    "homelessness_duties": 1e3,
+    "liability_orders": 1.0,
+    "first_time_youth_offenders": 1e5,
+}
+PLAN = (("csc.cp_plan_start",), ("csc.cp_plan_end",))
+CARE = (("csc.cla_start",), ("csc.cla_end",))
+NEED = (
+    ("csc.cin_start", "csc.cp_plan_start", "csc.cla_start"),
+    ("csc.cin_end", "csc.cp_plan_end", "csc.cla_end"),
+)
+
+
+def _stocks(world: World, events: pd.DataFrame, tallies: dict[str, Tally]) -> None:
+    """Children on a plan, looked after, or in need, at every month end after the first year.
+
+    Published figures are taken at 31 March; averaging every month end measures the same rate
+    with far less noise in a small council.
+    """
+    cal = world.calendar
+    months = np.arange(12, cal.months)
+    ends = cal.month_starts[months + 1] - 1
+    dob = world.pop.people["dob"]
+    children = [
+        int(((world.household_of[m] >= 0) & (ends[i] + 1 - dob < 18 * DAYS_PER_YEAR)).sum())
+        for i, m in enumerate(months)
+    ]
+    for name, kinds in (("on_cp_plan", PLAN), ("looked_after", CARE), ("children_in_need", NEED)):
+        starts, stops = kinds
+        for stock, base in zip(open_counts(events, starts, stops, ends), children, strict=True):
+            tallies[name].add(float(stock), base)
+
+
+def _school_rates(world: World, events: pd.DataFrame, tallies: dict[str, Tally]) -> None:
+    """Absence shares and suspensions, by academic year (complete years only)."""
     absence = events[events["event_type"] == "edu.absence_term"]
-    year = absence["term"].str.slice(0, 4)
-    missed = absence["authorised"] + absence["unauthorised"]
     per_pupil = (
         pd.DataFrame(
             {
-                "year": year,
+                "year": absence["term"].str.slice(0, 4),
                 "person_id": absence["person_id"],
-                "missed": missed,
+                "missed": absence["authorised"] + absence["unauthorised"],
                 "possible": absence["sessions_possible"],
             }
         )
@@ -191,25 +258,24 @@ def _school_rates(world: World, events: pd.DataFrame) -> dict[str, list[float]]:
         .sum()
     )
     full_years = per_pupil.groupby("year")["possible"].max()
-    per_pupil = per_pupil[
+    enough = (
         per_pupil["possible"]
         >= 0.5 * full_years.reindex(per_pupil.index.get_level_values(0)).to_numpy()
-    ]
-    rate = per_pupil["missed"] / per_pupil["possible"]
-    by_year = rate.groupby(level=0)
-    complete = [str(y) for y in by_year.groups if full_years[str(y)] >= 380]
-    suspensions = events[events["event_type"] == "edu.suspension"]
+    )
+    rate = (per_pupil["missed"] / per_pupil["possible"])[enough]
     census = events[events["event_type"] == "edu.census"]
     pupils = (
         census.assign(year=census["term"].str.slice(0, 4)).groupby("year")["person_id"].nunique()
     )
+    suspensions = events[events["event_type"] == "edu.suspension"]
     susp_year = _academic_year(world, suspensions["event_date"].to_numpy())
-    per_100 = [100 * int((susp_year == int(y)).sum()) / pupils[y] for y in complete]
-    return {
-        "persistent_absence": [float((rate.loc[y] >= 0.1).mean()) for y in complete],
-        "severe_absence": [float((rate.loc[y] >= 0.5).mean()) for y in complete],
-        "suspensions": per_100,
-    }
+    for year, full in full_years.items():
+        if full < 380:
+            continue
+        shares = rate.loc[str(year)]
+        tallies["persistent_absence"].add(float((shares >= 0.1).sum()), len(shares))
+        tallies["severe_absence"].add(float((shares >= 0.5).sum()), len(shares))
+        tallies["suspensions"].add(float((susp_year == int(str(year))).sum()), pupils[str(year)])
 
 
 def _academic_year(world: World, days: np.ndarray) -> np.ndarray:

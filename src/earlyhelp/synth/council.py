@@ -111,13 +111,15 @@ def generate(
     truth_rows = write_tables(tables, out / "truth")
     progress("truth", 1, 1)
 
+    rates = calibration.measure(world, events, revs.accounts)
     manifest: dict[str, Any] = {
         "generator": "earlyhelp synth",
         "parameters": params.model_dump(mode="json"),
         "seed": params.seed,
         "period": {"start": params.start, "end": params.end, "months": params.months},
         "as_of_dates": [str(np.datetime64(calendar.month_start(m), "D")) for m in as_of],
-        "calibration": calibration.measure(world, events, revs.accounts),
+        "calibration": {name: m.rate for name, m in rates.items()},
+        "calibration_cases": {name: m.cases for name, m in rates.items()},
         "oracle": {name: _oracle_summary(frame) for name, frame in risks.items()},
         "files": _file_entries(
             out,

@@ -6,6 +6,7 @@ Every row written is traced to its true person in ``truth/record_person.parquet`
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -533,7 +534,12 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
         for item in sorted(src.infolist(), key=lambda i: i.filename):
             info = zipfile.ZipInfo(item.filename, FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(item.filename))
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", content
+                )
+            dst.writestr(info, content)
     raw.unlink()
 
 

@@ -246,7 +246,7 @@ def add_people(
         household=household,
         harm_offset=latent.SD_CHILD_OFFSET * rng.standard_normal(n),
         conduct_offset=latent.SD_CONDUCT_OFFSET * rng.standard_normal(n),
-        school_offset=0.8 * rng.standard_normal(n) + 2.6 * (rng.random(n) < 0.045),
+        school_offset=0.8 * rng.standard_normal(n) + 2.6 * (rng.random(n) < 0.05),
         sen=rng.choice(3, size=n, p=[0.827, 0.13, 0.043]),
         named_after=-1,
         twin_of=-1,

@@ -21,7 +21,7 @@ from earlyhelp.synth.services.common import EventLog, Ints, after, days_in, draw
 from earlyhelp.synth.world import World
 
 NONE, PLAN, CARE = 0, 1, 2
-PLAN_ENDS_MONTHLY = 1 / 12.5  # plans last about 10 months (DfE: 40 on a plan per 45 starts)
+PLAN_ENDS_MONTHLY = 1 / 11  # plans last about 10 months (DfE: 40 on a plan per 45 starts)
 CARE_ENDS_MONTHLY = 0.027  # care episodes last about 3 years at the median
 CIN_ENDS_MONTHLY = 0.055
 PLAN_TO_CARE = 0.1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from earlyhelp.synth import hazards
@@ -70,7 +71,7 @@ def simulate_asb(world: World, rng: np.random.Generator) -> pd.DataFrame:
 def simulate_youth_justice(world: World, rng: np.random.Generator) -> pd.DataFrame:
     """Offences by 10 to 17 year olds dealt with by the youth justice service."""
     log = EventLog(extra=("offence", "outcome", "first_offence"))
-    offended = np.zeros(world.n_people, dtype=bool)
+    offended = _offended_before(world, rng)
     for month in range(world.calendar.months):
         view = month_view(world, month)
         did = rng.random(len(view.person)) < hazards.youth_offence(view.conduct, view.age)
@@ -97,3 +98,19 @@ def simulate_youth_justice(world: World, rng: np.random.Generator) -> pd.DataFra
         )
         offended[people] = True
     return log.frame()
+
+
+def _offended_before(world: World, rng: np.random.Generator) -> npt.NDArray[np.bool_]:
+    """Who already has an offence on record when the period starts (so is no first-timer).
+
+    History before the period is drawn from the same monthly chance, over each young person's
+    months since their tenth birthday, at the conduct they show at the start.
+    """
+    view = month_view(world, 0)
+    never = np.ones(len(view.person))
+    for months_back in range(1, 12 * 9):
+        age = view.age - months_back / 12
+        never *= 1 - hazards.youth_offence(view.conduct, age)
+    offended = np.zeros(world.n_people, dtype=bool)
+    offended[view.person] = rng.random(len(view.person)) > never
+    return offended
