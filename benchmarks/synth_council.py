@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from earlyhelp.synth.calibration import TARGET_BY_NAME
 from earlyhelp.synth.council import generate
 from earlyhelp.synth.params import SynthParams
 
@@ -44,6 +45,14 @@ def main() -> None:
     files = summary.manifest["files"]
     extract_rows = sum(v["rows"] for k, v in files.items() if k.startswith("extracts/"))
     print(f"residents {args.residents:,}  extract rows {extract_rows:,}")
+    for name, rate in summary.manifest["calibration"].items():
+        target = TARGET_BY_NAME[name]
+        print(f"rate {name:<28} {rate:10.4g}  target {target.value:g} ({rate / target.value:.2f}x)")
+    for name, row in summary.manifest["oracle"].items():
+        print(
+            f"oracle {name:<14} AUC {row['auc']:.3f}  mean risk {row['mean_risk']:.4f}  "
+            f"realised {row['realised_rate']:.4f}  mean MC s.e. {row['mean_mc_se']:.5f}"
+        )
     print(f"total {total:.1f} s  peak memory {peak_gib:.2f} GiB")
 
 
