@@ -79,6 +79,50 @@ def synth(
     print_summary(summary.manifest, target)
 
 
+@app.command()
+def ingest(
+    sources: Path = typer.Option(Path("config/sources.yaml"), help="The extracts' mapping."),
+    data: Path | None = typer.Option(
+        None, help="Folder the file patterns are under (default: the data directory's council/)."
+    ),
+    warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+) -> None:
+    """Load every extract into the warehouse; bad rows go to quarantine with the reason."""
+    from earlyhelp.ingest.load import ingest as load_all
+    from earlyhelp.ingest.spec import load_sources
+    from earlyhelp.warehouse.schema import connect
+
+    settings = get_settings()
+    specs = load_sources(sources)
+    con = connect(warehouse or settings.warehouse_path)
+    with console.status("loading") as status:
+        reports = load_all(
+            specs,
+            data or settings.data_dir / "council",
+            con,
+            progress=lambda name: status.update(f"loading {name}"),
+        )
+    table = Table(title="Reconciliation: rows read = rows loaded + rows quarantined")
+    for column in ("source", "file", "status", "read", "loaded", "quarantined", "note"):
+        table.add_column(column)
+    for r in reports:
+        table.add_row(
+            r.source,
+            Path(r.file).name,
+            r.status,
+            f"{r.rows_read:,}",
+            f"{r.rows_loaded:,}",
+            f"{r.rows_quarantined:,}",
+            r.message,
+        )
+    console.print(table)
+    failed = [r for r in reports if r.status == "failed" or not r.reconciles]
+    if failed:
+        for r in failed:
+            console.print(f"[red]{r.source}: {r.message}[/red]")
+        raise typer.Exit(code=1)
+
+
 def print_summary(manifest: dict[str, Any], target: Path) -> None:
     """The council in a few tables: rates beside targets, the oracle, the files."""
     from earlyhelp.synth.calibration import TARGET_BY_NAME

@@ -60,6 +60,7 @@ EXTRACT_COLUMNS = {
         "AddressLine1",
         "Postcode",
         "Term",
+        "CensusDate",
         "YearGroup",
         "FSMEligible",
         "SENProvision",
@@ -67,6 +68,7 @@ EXTRACT_COLUMNS = {
     "school_attendance.csv": [
         "UPN",
         "Term",
+        "TermEnd",
         "SessionsPossible",
         "AuthorisedAbsence",
         "UnauthorisedAbsence",

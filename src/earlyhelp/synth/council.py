@@ -87,13 +87,15 @@ def generate(
     }
     events = pd.concat([f.assign(system=s) for s, f in by_system.items()], ignore_index=True)
 
+    # An extract is taken at the end of the period: it holds only what was known by then.
+    extract_day = calendar.month_start(calendar.months)
     extracts = ExtractWriter(world, out / "extracts", params.mess_profile, rngs[9])
     extracts.areas()
     for step, (system, frame) in enumerate(by_system.items()):
         if system == "revenues":
-            extracts.revenues(frame, revs.accounts)
+            extracts.revenues(_known_by(frame, extract_day), revs.accounts)
         else:
-            getattr(extracts, system)(frame)
+            getattr(extracts, system)(_known_by(frame, extract_day))
         progress("extracts", step + 1, len(by_system))
 
     as_of = calendar.as_of_months()
@@ -131,6 +133,11 @@ def generate(
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return CouncilSummary(out, manifest)
+
+
+def _known_by(events: pd.DataFrame, day: int) -> pd.DataFrame:
+    """Events the council knew of before a day (its extracts hold nothing later)."""
+    return events[events["known_date"] < day].reset_index(drop=True)
 
 
 def _oracle_summary(frame: pd.DataFrame) -> dict[str, float]:

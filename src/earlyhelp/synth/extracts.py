@@ -28,6 +28,11 @@ ETHNICITY_CODES = {  # DfE census main codes, and the police's 6+1 style codes
     "ic": np.array(["W1", "A1", "B1", "M1", "O1"]),
 }
 
+RECOVERY_STAGES = {
+    "revs.ct_reminder": "Reminder",
+    "revs.ct_summons": "Summons",
+    "revs.ct_liability_order": "Liability Order",
+}
 PROFILES = {
     "csc": SystemProfile("csc", "LCS", nhs=0.7, upn=0.5, updates_details=False),
     "early_help": SystemProfile("early_help", "EH", nhs=0.3, updates_details=True),
@@ -202,6 +207,7 @@ class ExtractWriter:
                     "AddressLine1": who["address"],
                     "Postcode": who["postcode"],
                     "Term": census["term"].to_numpy(),
+                    "CensusDate": iso(census["event_date"]),
                     "YearGroup": census["year_group"].to_numpy(),
                     "FSMEligible": census["fsm"].to_numpy().astype(bool),
                     "SENProvision": census["sen"].to_numpy(),
@@ -215,6 +221,7 @@ class ExtractWriter:
                 {
                     "UPN": absence["source_record_id"],
                     "Term": absence["term"],
+                    "TermEnd": iso(absence["event_date"]),
                     "SessionsPossible": absence["sessions_possible"].astype(int),
                     "AuthorisedAbsence": absence["authorised"].astype(int),
                     "UnauthorisedAbsence": absence["unauthorised"].astype(int),
@@ -430,18 +437,12 @@ class ExtractWriter:
             ),
             "ctax_liable_parties.csv",
         )
-        rec = ev[ev["event_type"].str.startswith("revs.ct_", na=False)]
+        rec = ev[ev["event_type"].isin(RECOVERY_STAGES)]
         self.write(
             pd.DataFrame(
                 {
                     "AccountRef": rec["account_ref"],
-                    "Stage": rec["event_type"].map(
-                        {
-                            "revs.ct_reminder": "Reminder",
-                            "revs.ct_summons": "Summons",
-                            "revs.ct_liability_order": "Liability Order",
-                        }
-                    ),
+                    "Stage": rec["event_type"].map(RECOVERY_STAGES),
                     "StageDate": iso(rec["event_date"]),
                     "Amount": rec["amount"],
                 }

@@ -99,7 +99,7 @@ def render(
     first = _nicknames(first, rng.random(n) < mess.nickname, rng)
     first = _typos(first, rng.random(n) < mess.typo, rng)
     surname = _typos(surname, rng.random(n) < mess.typo, rng)
-    dob_text = _dobs(dob, mess, rng)
+    dob_text = _dobs(dob, day, mess, rng)
     postcode = geo.prop_postcode[prop].astype(object)
     postcode = _postcode_variants(postcode, rng.random(n) < mess.postcode_format, rng)
     postcode = np.where(rng.random(n) < mess.missing_postcode, "", postcode)
@@ -168,8 +168,13 @@ def _nicknames(
     return out
 
 
-def _dobs(dob: Ints, mess: MessProfile, rng: np.random.Generator) -> npt.NDArray[np.object_]:
-    """Dates of birth as ISO text, some with day and month swapped, mistyped or missing."""
+def _dobs(
+    dob: Ints, day: Ints, mess: MessProfile, rng: np.random.Generator
+) -> npt.NDArray[np.object_]:
+    """Dates of birth as ISO text, some with day and month swapped, mistyped or missing.
+
+    A slip never gives a birth after the day it was written down: systems refuse those.
+    """
     n = len(dob)
     dates = dob.astype("datetime64[D]")
     text = np.datetime_as_string(dates).astype(object)
@@ -180,6 +185,7 @@ def _dobs(dob: Ints, mess: MessProfile, rng: np.random.Generator) -> npt.NDArray
     delta = np.where(
         rng.random(n) < 0.5, rng.choice([-1, 1], n), rng.choice([-3652, 3652, -365, 365], n)
     )
+    delta = np.where(dob + delta > day, -np.abs(delta), delta)
     text[shifted] = np.datetime_as_string(
         (dob[shifted] + delta[shifted]).astype("datetime64[D]")
     ).astype(object)

@@ -1,0 +1,1 @@
+"""The analytical warehouse: one DuckDB file (embedded by default)."""

@@ -1,0 +1,47 @@
+"""Warehouse tables written by ingest (and read by linkage and features)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS load_lineage (
+    load_id VARCHAR PRIMARY KEY, source VARCHAR, system VARCHAR, file VARCHAR, sha256 VARCHAR,
+    loaded_at TIMESTAMP, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT
+);
+CREATE TABLE IF NOT EXISTS person_record (
+    load_id VARCHAR, source VARCHAR, system VARCHAR, source_record_id VARCHAR,
+    first_name VARCHAR, middle_names VARCHAR, surname VARCHAR, dob DATE, sex VARCHAR,
+    address VARCHAR, postcode VARCHAR, uprn VARCHAR, upn VARCHAR, nhs_number VARCHAR,
+    ni_number VARCHAR, ethnicity VARCHAR, rows_seen BIGINT, first_line BIGINT
+);
+CREATE TABLE IF NOT EXISTS event (
+    event_id VARCHAR PRIMARY KEY, load_id VARCHAR, source VARCHAR, system VARCHAR,
+    subject VARCHAR, subject_key VARCHAR, event_type VARCHAR, event_date DATE, known_date DATE,
+    attributes JSON, line BIGINT
+);
+CREATE TABLE IF NOT EXISTS relation (
+    load_id VARCHAR, system VARCHAR, subject VARCHAR, subject_key VARCHAR, source_record_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    load_id VARCHAR, source VARCHAR, file VARCHAR, line BIGINT, field VARCHAR, reason VARCHAR,
+    raw VARCHAR
+);
+CREATE TABLE IF NOT EXISTS area (
+    load_id VARCHAR, lsoa VARCHAR, lsoa_name VARCHAR, imd_decile INTEGER
+);
+CREATE TABLE IF NOT EXISTS ct_account (
+    load_id VARCHAR, account_ref VARCHAR, uprn VARCHAR, address VARCHAR, postcode VARCHAR,
+    start_date DATE, end_date DATE
+);
+"""
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the warehouse and make sure every table exists."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA)
+    return con
