@@ -123,6 +123,81 @@ def ingest(
         raise typer.Exit(code=1)
 
 
+link_app = typer.Typer(help="Link person records into people and households.",
+                       invoke_without_command=True)
+app.add_typer(link_app, name="link")
+
+
+@link_app.callback()
+def link(
+    ctx: typer.Context,
+    warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+    retrain: bool = typer.Option(True, help="Train the model afresh (else reuse the saved one)."),
+) -> None:
+    """Link every person record in the warehouse; keep person ids stable across runs."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from earlyhelp.linkage.run import run_linkage
+    from earlyhelp.warehouse.schema import connect
+
+    settings = get_settings()
+    con = connect(warehouse or settings.warehouse_path)
+    with console.status("linking person records (Splink)"):
+        summary = run_linkage(con, settings.data_dir / "models" / "linkage", retrain=retrain)
+    console.print(
+        f"Run {summary.run_id}: {summary.records:,} records -> {summary.people:,} people in "
+        f"{summary.households:,} households. Model: {summary.settings_path}"
+    )
+    if summary.seen_before:
+        share = summary.kept_ids / summary.seen_before
+        console.print(f"Of {summary.seen_before:,} people seen before, {share:.2%} kept their id; "
+                      f"{summary.merges} merges and {summary.splits} splits recorded.")
+
+
+@link_app.command("report")
+def link_report(
+    output: Path = typer.Option(..., help="Where to write the report (JSON)."),
+    truth: Path | None = typer.Option(None, help="A synthetic council's truth/ folder."),
+    warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+) -> None:
+    """Link confidence, cluster sizes and, given a truth, precision, recall and over-merging."""
+    import json
+
+    from earlyhelp.linkage.report import linkage_report
+    from earlyhelp.warehouse.schema import connect
+
+    con = connect(warehouse or get_settings().warehouse_path)
+    report = linkage_report(con, truth)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    console.print_json(data={k: v for k, v in report.items() if k != "cluster_sizes"})
+
+
+@link_app.command("dedupe")
+def link_dedupe(
+    input: Path = typer.Argument(..., help="Person CSV (record_id, first_name, surname, dob...)."),
+    output: Path = typer.Option(..., help="Where to write record_id, person_id."),
+) -> None:
+    """Find the records of one file that belong to the same person."""
+    from earlyhelp.linkage.tools import dedupe_csv
+
+    dedupe_csv(input, output)
+    console.print(f"Wrote {output}")
+
+
+@link_app.command("pair")
+def link_pair(
+    left: Path = typer.Argument(..., help="First person CSV."),
+    right: Path = typer.Argument(..., help="Second person CSV."),
+    output: Path = typer.Option(..., help="Where to write record_id, side, person_id."),
+) -> None:
+    """Link the records of two files that belong to the same person."""
+    from earlyhelp.linkage.tools import pair_csv
+
+    pair_csv(left, right, output)
+    console.print(f"Wrote {output}")
+
+
 def print_summary(manifest: dict[str, Any], target: Path) -> None:
     """The council in a few tables: rates beside targets, the oracle, the files."""
     from earlyhelp.synth.calibration import TARGET_BY_NAME

@@ -15,6 +15,7 @@ from tests.conftest import manifest
 
 EXTRACT_COLUMNS = {
     "areas.csv": ["LSOA21CD", "LSOA21NM", "IMD_Decile"],
+    "postcode_directory.csv": ["pcds", "lsoa21cd"],
     "csc_persons.csv": [
         "LCS_ID",
         "FORENAME",

@@ -198,4 +198,7 @@ def _distinct_people(people: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct way the file writes a person, with how often and where first."""
     fields = ["source_record_id", *[f for f in PERSON_FIELDS if f in people.columns]]
     grouped = people.groupby(fields, dropna=False, sort=False)
-    return grouped.agg(rows_seen=("_line", "size"), first_line=("_line", "min")).reset_index()
+    return grouped.agg(
+        rows_seen=("_line", "size"), first_line=("_line", "min"),
+        first_seen=("seen_date", "min"), last_seen=("seen_date", "max"),
+    ).reset_index()

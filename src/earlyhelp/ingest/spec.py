@@ -85,7 +85,7 @@ class EventMap(_Strict):
 class ReferenceMap(_Strict):
     """A reference table loaded as it is (areas, council tax accounts)."""
 
-    table: Literal["area", "ct_account"]
+    table: Literal["area", "postcode_lsoa", "ct_account"]
     columns: dict[str, str] = Field(description="warehouse column -> extract column")
     dates: list[str] = Field(default_factory=list, description="warehouse columns holding dates")
 

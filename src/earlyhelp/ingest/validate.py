@@ -108,6 +108,7 @@ def validate(source: str, spec: SourceSpec, table: RawTable, today: dt.date) -> 
             people[name] = frame[column].str.strip().replace("", None)
         if dob is not None:
             people["dob"] = dob.dt.date
+        people["seen_date"] = _first_event_date(event_frames, frame.index)
         people["_line"] = frame["_line"]
         people = people[good]
     relations = pd.DataFrame()
@@ -228,6 +229,14 @@ def _events(
         index=frame.index,
     )
     return out[given] if event.optional else out
+
+
+def _first_event_date(event_frames: list[pd.DataFrame], index: pd.Index) -> pd.Series:
+    """The earliest event date of each row: when the system saw the person with these details."""
+    dates = pd.concat(
+        [pd.to_datetime(e["event_date"]).reindex(index) for e in event_frames], axis=1
+    ) if event_frames else pd.DataFrame(index=index)
+    return pd.Series(dates.min(axis=1) if len(dates.columns) else pd.NaT, index=index).dt.date
 
 
 def _reference(spec: SourceSpec, frame: pd.DataFrame, faults: _Faults) -> pd.DataFrame:

@@ -114,6 +114,9 @@ class ExtractWriter:
             ),
             "areas.csv",
         )
+        # A postcode directory (as the ONS Postcode Directory gives): each postcode's LSOA.
+        lookup = pd.DataFrame({"pcds": geo.prop_postcode, "lsoa21cd": geo.lsoa_code[geo.prop_lsoa]})
+        self.write(lookup.drop_duplicates("pcds").sort_values("pcds"), "postcode_directory.csv")
 
     def csc(self, events: pd.DataFrame) -> None:
         ev = self.records("csc", events)

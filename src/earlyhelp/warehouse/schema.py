@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS person_record (
     load_id VARCHAR, source VARCHAR, system VARCHAR, source_record_id VARCHAR,
     first_name VARCHAR, middle_names VARCHAR, surname VARCHAR, dob DATE, sex VARCHAR,
     address VARCHAR, postcode VARCHAR, uprn VARCHAR, upn VARCHAR, nhs_number VARCHAR,
-    ni_number VARCHAR, ethnicity VARCHAR, rows_seen BIGINT, first_line BIGINT
+    ni_number VARCHAR, ethnicity VARCHAR, rows_seen BIGINT, first_line BIGINT,
+    first_seen DATE, last_seen DATE
 );
 CREATE TABLE IF NOT EXISTS event (
     event_id VARCHAR PRIMARY KEY, load_id VARCHAR, source VARCHAR, system VARCHAR,
@@ -32,9 +33,33 @@ CREATE TABLE IF NOT EXISTS quarantine (
 CREATE TABLE IF NOT EXISTS area (
     load_id VARCHAR, lsoa VARCHAR, lsoa_name VARCHAR, imd_decile INTEGER
 );
+CREATE TABLE IF NOT EXISTS postcode_lsoa (
+    load_id VARCHAR, postcode VARCHAR, lsoa VARCHAR
+);
 CREATE TABLE IF NOT EXISTS ct_account (
     load_id VARCHAR, account_ref VARCHAR, uprn VARCHAR, address VARCHAR, postcode VARCHAR,
     start_date DATE, end_date DATE
+);
+"""
+
+
+LINKAGE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS link_run (
+    run_id INTEGER PRIMARY KEY, linked_at TIMESTAMP, records BIGINT, people BIGINT,
+    households BIGINT, threshold DOUBLE, settings_sha256 VARCHAR
+);
+CREATE TABLE IF NOT EXISTS person_link (
+    system VARCHAR, source_record_id VARCHAR, person_id VARCHAR, link_confidence DOUBLE,
+    run_id INTEGER
+);
+CREATE TABLE IF NOT EXISTS person_id_history (
+    run_id INTEGER, old_person_id VARCHAR, new_person_id VARCHAR, kind VARCHAR
+);
+CREATE TABLE IF NOT EXISTS household (
+    household_id VARCHAR, uprn VARCHAR, lsoa VARCHAR, from_date DATE, to_date DATE
+);
+CREATE TABLE IF NOT EXISTS membership (
+    person_id VARCHAR, household_id VARCHAR, from_date DATE, to_date DATE, role VARCHAR
 );
 """
 
@@ -44,4 +69,5 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute(SCHEMA)
+    con.execute(LINKAGE_SCHEMA)
     return con

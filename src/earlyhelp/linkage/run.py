@@ -1,0 +1,100 @@
+"""`earlyhelp link`: the warehouse's person records into people with stable ids, and households.
+
+This module only sequences the steps; each lives in its own module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from earlyhelp.linkage import households as homes
+from earlyhelp.linkage.pipeline import link_records
+from earlyhelp.linkage.stable_ids import assign_stable_ids
+from earlyhelp.linkage.warehouse_io import canonical_records, previous_links, save_run
+
+
+@dataclass
+class LinkSummary:
+    """What a linkage run produced."""
+
+    run_id: int
+    records: int
+    people: int
+    households: int
+    kept_ids: int  # people seen in the last run who kept their id
+    seen_before: int  # people of the last run still present
+    merges: int
+    splits: int
+    settings_path: Path
+
+
+def run_linkage(
+    con: duckdb.DuckDBPyConnection, model_dir: Path, retrain: bool = True
+) -> LinkSummary:
+    """Link every person record in the warehouse, keep ids stable, rebuild households."""
+    records = canonical_records(con)
+    settings_path = model_dir / "splink_settings.json"
+    result = link_records(records, settings_path=settings_path, retrain=retrain,
+                          return_pairs=True)
+    clusters = result.clusters.assign(key=lambda f: f["source"] + "|" + f["source_record_id"])
+    previous = previous_links(con)
+    links, history = assign_stable_ids(clusters[["key", "cluster_id"]], previous)
+    links = links.merge(clusters[["key", "source", "source_record_id"]], on="key")
+    links["link_confidence"] = _confidence(links, result.pairs)
+
+    dob = (records.assign(key=records["source"] + "|" + records["source_record_id"])
+           .merge(links[["key", "person_id"]], on="key")
+           .dropna(subset=["dob"]).groupby("person_id")["dob"].agg(lambda s: s.mode().iloc[0]))
+    runs = homes.spells(homes.sightings(con, links))
+    households, members = homes.households(runs, dob)
+    households = _with_lsoa(con, households)
+
+    stored = links.rename(columns={"source": "system"})[
+        ["system", "source_record_id", "person_id", "link_confidence"]]
+    digest = hashlib.sha256(settings_path.read_bytes()).hexdigest() if settings_path.exists() else ""
+    run_id = save_run(con, stored, history, households, members, threshold=0.0,
+                      settings_sha256=digest)
+    kept, seen = _stability(previous, links)
+    return LinkSummary(run_id, len(links), links["person_id"].nunique(), len(households),
+                       kept, seen, int((history["kind"] == "merge").sum()),
+                       int((history["kind"] == "split").sum()), settings_path)
+
+
+def _confidence(links: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Series:
+    """Each record's strongest link to another record of its person (blank when alone)."""
+    if pairs is None or pairs.empty:
+        return pd.Series(float("nan"), index=links.index)
+    person = dict(zip(links["key"], links["person_id"], strict=True))
+    same = pairs["unique_id_l"].map(person) == pairs["unique_id_r"].map(person)
+    kept = pairs[same]
+    best = pd.concat([
+        kept[["unique_id_l", "match_probability"]].rename(columns={"unique_id_l": "key"}),
+        kept[["unique_id_r", "match_probability"]].rename(columns={"unique_id_r": "key"}),
+    ]).groupby("key")["match_probability"].max()
+    return links["key"].map(best)
+
+
+def _stability(previous: pd.DataFrame | None, links: pd.DataFrame) -> tuple[int, int]:
+    """Of the people of the last run whose records are still here, how many kept their id."""
+    if previous is None:
+        return 0, 0
+    both = previous.merge(links[["key", "person_id"]], on="key", suffixes=("_old", "_new"))
+    seen = both["person_id_old"].nunique()
+    kept = both.groupby("person_id_old").apply(
+        lambda g: bool((g["person_id_new"] == g.name).any()), include_groups=False).sum()
+    return int(kept), int(seen)
+
+
+def _with_lsoa(con: duckdb.DuckDBPyConnection, households: pd.DataFrame) -> pd.DataFrame:
+    """Each household's LSOA, through its property's postcode and the postcode directory."""
+    lookup = con.execute(
+        "SELECT DISTINCT a.uprn, p.lsoa FROM ct_account a JOIN postcode_lsoa p "
+        "ON upper(replace(a.postcode, ' ', '')) = upper(replace(p.postcode, ' ', ''))"
+    ).df().drop_duplicates("uprn")
+    return households.merge(lookup, on="uprn", how="left")[
+        ["household_id", "uprn", "lsoa", "from_date", "to_date"]]

@@ -1,0 +1,62 @@
+"""Linkage's reads from and writes to the warehouse."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from earlyhelp.ingest.spec import PERSON_FIELDS
+
+
+def canonical_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One record per (system, record id): each field as the system most often wrote it.
+
+    Systems that re-key details at every contact (police, anti-social behaviour) hold several
+    versions of one record; the most frequent non-blank value of each field stands for it.
+    """
+    fields = ",\n".join(
+        f"arg_max({f}, rows_seen) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in PERSON_FIELDS
+    )
+    return con.execute(
+        f"SELECT system AS source, source_record_id, {fields} FROM person_record "
+        "GROUP BY system, source_record_id ORDER BY system, source_record_id"
+    ).df()
+
+
+def previous_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """The last run's person id for each record key, if linkage has run before."""
+    links = con.execute(
+        "SELECT system || '|' || source_record_id AS key, person_id FROM person_link"
+    ).df()
+    return None if links.empty else links
+
+
+def save_run(
+    con: duckdb.DuckDBPyConnection, links: pd.DataFrame, history: pd.DataFrame,
+    homes: pd.DataFrame, members: pd.DataFrame, threshold: float, settings_sha256: str,
+) -> int:
+    """Replace the current links, households and memberships; append history and the run."""
+    row = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM link_run").fetchone()
+    run_id = int(row[0]) if row else 1
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, frame in (("person_link", links.assign(run_id=run_id)),
+                             ("household", homes), ("membership", members)):
+            con.execute(f"DELETE FROM {table}")
+            con.register("incoming", frame)
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
+        if len(history):
+            con.register("incoming", history.assign(run_id=run_id))
+            con.execute("INSERT INTO person_id_history BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
+        con.execute(
+            "INSERT INTO link_run VALUES (?, now(), ?, ?, ?, ?, ?)",
+            [run_id, len(links), links["person_id"].nunique(), len(homes), threshold,
+             settings_sha256],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return run_id
