@@ -123,8 +123,9 @@ def ingest(
         raise typer.Exit(code=1)
 
 
-link_app = typer.Typer(help="Link person records into people and households.",
-                       invoke_without_command=True)
+link_app = typer.Typer(
+    help="Link person records into people and households.", invoke_without_command=True
+)
 app.add_typer(link_app, name="link")
 
 
@@ -150,8 +151,10 @@ def link(
     )
     if summary.seen_before:
         share = summary.kept_ids / summary.seen_before
-        console.print(f"Of {summary.seen_before:,} people seen before, {share:.2%} kept their id; "
-                      f"{summary.merges} merges and {summary.splits} splits recorded.")
+        console.print(
+            f"Of {summary.seen_before:,} people seen before, {share:.2%} kept their id; "
+            f"{summary.merges} merges and {summary.splits} splits recorded."
+        )
 
 
 @link_app.command("report")

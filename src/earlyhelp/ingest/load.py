@@ -173,8 +173,10 @@ def _write(
             quarantine.insert(0, "load_id", load_id)
             con.register("incoming", quarantine)
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM incoming")
+        if spec.mode == "snapshot":  # a full extract replaces the source's earlier ones
+            con.execute("UPDATE load_lineage SET superseded = true WHERE source = ?", [name])
         con.execute(
-            "INSERT INTO load_lineage VALUES (?, ?, ?, ?, ?, now(), ?, ?, ?)",
+            "INSERT INTO load_lineage VALUES (?, ?, ?, ?, ?, now(), ?, ?, ?, false)",
             [
                 load_id,
                 name,
@@ -199,6 +201,8 @@ def _distinct_people(people: pd.DataFrame) -> pd.DataFrame:
     fields = ["source_record_id", *[f for f in PERSON_FIELDS if f in people.columns]]
     grouped = people.groupby(fields, dropna=False, sort=False)
     return grouped.agg(
-        rows_seen=("_line", "size"), first_line=("_line", "min"),
-        first_seen=("seen_date", "min"), last_seen=("seen_date", "max"),
+        rows_seen=("_line", "size"),
+        first_line=("_line", "min"),
+        first_seen=("seen_date", "min"),
+        last_seen=("seen_date", "max"),
     ).reset_index()

@@ -99,6 +99,11 @@ class SourceSpec(_Strict):
     url: str | None = None
     format: Literal["csv", "xlsx", "parquet", "sql"] = "csv"
     encoding: str = "utf-8"
+    mode: Literal["snapshot", "increment"] = Field(
+        default="snapshot",
+        description="snapshot: each new file replaces the source's earlier ones (a full extract); "
+        "increment: every file adds to them",
+    )
     date_formats: list[str] = Field(default_factory=lambda: ["%Y-%m-%d"])
     record_id: str | None = Field(default=None, description="column of the system's person id")
     person: PersonMap | None = None

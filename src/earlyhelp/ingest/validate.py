@@ -233,10 +233,13 @@ def _events(
 
 def _first_event_date(event_frames: list[pd.DataFrame], index: pd.Index) -> pd.Series:
     """The earliest event date of each row: when the system saw the person with these details."""
-    dates = pd.concat(
-        [pd.to_datetime(e["event_date"]).reindex(index) for e in event_frames], axis=1
-    ) if event_frames else pd.DataFrame(index=index)
-    return pd.Series(dates.min(axis=1) if len(dates.columns) else pd.NaT, index=index).dt.date
+    dates = (
+        pd.concat([pd.to_datetime(e["event_date"]).reindex(index) for e in event_frames], axis=1)
+        if event_frames
+        else pd.DataFrame(index=index)
+    )
+    earliest = pd.Series(dates.min(axis=1) if len(dates.columns) else pd.NaT, index=index)
+    return pd.Series(earliest.dt.date, index=index)
 
 
 def _reference(spec: SourceSpec, frame: pd.DataFrame, faults: _Faults) -> pd.DataFrame:

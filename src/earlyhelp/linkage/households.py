@@ -17,8 +17,18 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-_ABBREVIATIONS = {"rd": "road", "st": "street", "ave": "avenue", "cl": "close", "ln": "lane",
-                  "dr": "drive", "ct": "court", "gdns": "gardens", "pl": "place", "cres": "crescent"}
+_ABBREVIATIONS = {
+    "rd": "road",
+    "st": "street",
+    "ave": "avenue",
+    "cl": "close",
+    "ln": "lane",
+    "dr": "drive",
+    "ct": "court",
+    "gdns": "gardens",
+    "pl": "place",
+    "cres": "crescent",
+}
 _PUNCTUATION = re.compile(r"[^a-z0-9 ]+")
 
 
@@ -31,41 +41,52 @@ def address_key(address: pd.Series, postcode: pd.Series) -> pd.Series:
 
 
 def sightings(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.DataFrame:
-    """Dated sightings of each linked person at a property: ``person_id, uprn, seen_from, seen_to``."""
+    """Dated sightings of linked people at properties: ``person_id, uprn, seen_from, seen_to``."""
     people = con.execute(
         "SELECT system, source_record_id, uprn, address, postcode, first_seen, last_seen "
-        "FROM person_record WHERE first_seen IS NOT NULL"
+        "FROM current_person_record WHERE first_seen IS NOT NULL"
     ).df()
     accounts = con.execute(
         "SELECT r.system, r.source_record_id, a.uprn, a.address, a.postcode, "
         "a.start_date AS first_seen, coalesce(a.end_date, current_date) AS last_seen "
-        "FROM relation r JOIN ct_account a ON r.subject = 'account' AND r.subject_key = a.account_ref"
+        "FROM current_relation r JOIN current_ct_account a "
+        "ON r.subject = 'account' AND r.subject_key = a.account_ref"
     ).df()
     gazetteer = con.execute(
-        "SELECT DISTINCT uprn, address, postcode FROM ct_account WHERE uprn IS NOT NULL"
+        "SELECT DISTINCT uprn, address, postcode FROM current_ct_account WHERE uprn IS NOT NULL"
     ).df()
     rows = pd.concat([people, accounts], ignore_index=True)
     rows["key"] = rows["system"] + "|" + rows["source_record_id"]
     rows = rows.merge(links[["key", "person_id"]], on="key", how="inner")
-    lookup = dict(zip(address_key(gazetteer["address"], gazetteer["postcode"]), gazetteer["uprn"],
-                      strict=True))
+    lookup = dict(
+        zip(
+            address_key(gazetteer["address"], gazetteer["postcode"]), gazetteer["uprn"], strict=True
+        )
+    )
     resolved = address_key(rows["address"], rows["postcode"]).map(lookup)
     rows["uprn"] = rows["uprn"].where(rows["uprn"].notna() & (rows["uprn"] != ""), resolved)
     rows = rows.dropna(subset=["uprn"])
     return rows[["person_id", "uprn", "first_seen", "last_seen"]].rename(
-        columns={"first_seen": "seen_from", "last_seen": "seen_to"})
+        columns={"first_seen": "seen_from", "last_seen": "seen_to"}
+    )
 
 
 def spells(seen: pd.DataFrame) -> pd.DataFrame:
     """Each person's spells at properties: a run of sightings at one, until seen elsewhere."""
-    seen = seen.assign(seen_from=pd.to_datetime(seen["seen_from"]),
-                       seen_to=pd.to_datetime(seen["seen_to"]))
+    seen = seen.assign(
+        seen_from=pd.to_datetime(seen["seen_from"]), seen_to=pd.to_datetime(seen["seen_to"])
+    )
     seen = seen.sort_values(["person_id", "seen_from", "seen_to"], kind="stable")
     moved = (seen["uprn"] != seen.groupby("person_id")["uprn"].shift()) | (
-        seen["person_id"] != seen["person_id"].shift())
+        seen["person_id"] != seen["person_id"].shift()
+    )
     seen["spell"] = moved.cumsum()
-    runs = seen.groupby("spell").agg(person_id=("person_id", "first"), uprn=("uprn", "first"),
-                                     from_date=("seen_from", "min"), last=("seen_to", "max"))
+    runs = seen.groupby("spell").agg(
+        person_id=("person_id", "first"),
+        uprn=("uprn", "first"),
+        from_date=("seen_from", "min"),
+        last=("seen_to", "max"),
+    )
     following = runs.groupby("person_id")["from_date"].shift(-1)
     runs["to_date"] = following - pd.Timedelta(days=1)  # open (NaT) for the latest spell
     return runs.reset_index(drop=True)[["person_id", "uprn", "from_date", "to_date", "last"]]
@@ -84,8 +105,9 @@ def households(runs: pd.DataFrame, dob: pd.Series) -> tuple[pd.DataFrame, pd.Dat
     latest = runs["last"].max()
     gone = runs["to_date"].isna() & (runs["last"] + STALE_AFTER < latest)
     runs = runs.assign(to_date=runs["to_date"].where(~gone, runs["last"]))
-    runs = runs.assign(end=runs["to_date"].fillna(far)).sort_values(["uprn", "from_date"],
-                                                                   kind="stable")
+    runs = runs.assign(end=runs["to_date"].fillna(far)).sort_values(
+        ["uprn", "from_date"], kind="stable"
+    )
     reach = runs.groupby("uprn")["end"].cummax()
     previous_reach = reach.groupby(runs["uprn"]).shift()
     new_household = previous_reach.isna() | (runs["from_date"] > previous_reach)
@@ -95,7 +117,10 @@ def households(runs: pd.DataFrame, dob: pd.Series) -> tuple[pd.DataFrame, pd.Dat
     age = (runs["from_date"] - born).dt.days / 365.25
     runs["role"] = np.where(age < 18, "child", "adult")
     members = runs[["person_id", "household_id", "from_date", "to_date", "role"]]
-    homes = runs.groupby("household_id").agg(uprn=("uprn", "first"), from_date=("from_date", "min"),
-                                             to_date=("end", "max")).reset_index()
+    homes = (
+        runs.groupby("household_id")
+        .agg(uprn=("uprn", "first"), from_date=("from_date", "min"), to_date=("end", "max"))
+        .reset_index()
+    )
     homes["to_date"] = homes["to_date"].where(homes["to_date"] < far)
     return homes, members.reset_index(drop=True)

@@ -22,8 +22,9 @@ def linkage_report(con: duckdb.DuckDBPyConnection, truth_dir: Path | None = None
     runs = con.execute("SELECT * FROM link_run ORDER BY run_id").df()
     if runs.empty:
         raise ValueError("linkage has not run on this warehouse yet: run `earlyhelp link` first")
-    links = con.execute("SELECT system, source_record_id, person_id, link_confidence "
-                        "FROM person_link").df()
+    links = con.execute(
+        "SELECT system, source_record_id, person_id, link_confidence FROM person_link"
+    ).df()
     sizes = links.groupby("person_id").size()
     confidence = links["link_confidence"].dropna()
     counts, _ = np.histogram(confidence, bins=CONFIDENCE_BINS)
@@ -38,14 +39,21 @@ def linkage_report(con: duckdb.DuckDBPyConnection, truth_dir: Path | None = None
             "records_linked_to_another": int(confidence.size),
             "records_alone": int(links["link_confidence"].isna().sum()),
             "quantiles": {str(q): float(confidence.quantile(q)) for q in (0.01, 0.05, 0.5)}
-            if confidence.size else {},
-            "histogram": [{"from": lo, "to": hi, "records": int(n)} for lo, hi, n in
-                          zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:], counts, strict=False)],
+            if confidence.size
+            else {},
+            "histogram": [
+                {"from": lo, "to": hi, "records": int(n)}
+                for lo, hi, n in zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:], counts, strict=False)
+            ],
         },
-        "cluster_sizes": {int(k): int(v) for k, v in sizes.value_counts().sort_index().items()},
+        "cluster_sizes": {
+            int(str(k)): int(v) for k, v in sizes.value_counts().sort_index().items()
+        },
         "id_history": con.execute(
             "SELECT run_id, kind, count(*) AS n FROM person_id_history GROUP BY ALL ORDER BY ALL"
-        ).df().to_dict("records"),
+        )
+        .df()
+        .to_dict("records"),
     }
     if truth_dir is not None:
         truth = pd.read_parquet(truth_dir / "record_person.parquet")

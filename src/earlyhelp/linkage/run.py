@@ -39,30 +39,45 @@ def run_linkage(
     """Link every person record in the warehouse, keep ids stable, rebuild households."""
     records = canonical_records(con)
     settings_path = model_dir / "splink_settings.json"
-    result = link_records(records, settings_path=settings_path, retrain=retrain,
-                          return_pairs=True)
+    result = link_records(records, settings_path=settings_path, retrain=retrain, return_pairs=True)
     clusters = result.clusters.assign(key=lambda f: f["source"] + "|" + f["source_record_id"])
     previous = previous_links(con)
     links, history = assign_stable_ids(clusters[["key", "cluster_id"]], previous)
     links = links.merge(clusters[["key", "source", "source_record_id"]], on="key")
     links["link_confidence"] = _confidence(links, result.pairs)
 
-    dob = (records.assign(key=records["source"] + "|" + records["source_record_id"])
-           .merge(links[["key", "person_id"]], on="key")
-           .dropna(subset=["dob"]).groupby("person_id")["dob"].agg(lambda s: s.mode().iloc[0]))
+    dob = (
+        records.assign(key=records["source"] + "|" + records["source_record_id"])
+        .merge(links[["key", "person_id"]], on="key")
+        .dropna(subset=["dob"])
+        .groupby("person_id")["dob"]
+        .agg(lambda s: s.mode().iloc[0])
+    )
     runs = homes.spells(homes.sightings(con, links))
     households, members = homes.households(runs, dob)
     households = _with_lsoa(con, households)
 
     stored = links.rename(columns={"source": "system"})[
-        ["system", "source_record_id", "person_id", "link_confidence"]]
-    digest = hashlib.sha256(settings_path.read_bytes()).hexdigest() if settings_path.exists() else ""
-    run_id = save_run(con, stored, history, households, members, threshold=0.0,
-                      settings_sha256=digest)
+        ["system", "source_record_id", "person_id", "link_confidence"]
+    ]
+    digest = (
+        hashlib.sha256(settings_path.read_bytes()).hexdigest() if settings_path.exists() else ""
+    )
+    run_id = save_run(
+        con, stored, history, households, members, threshold=0.0, settings_sha256=digest
+    )
     kept, seen = _stability(previous, links)
-    return LinkSummary(run_id, len(links), links["person_id"].nunique(), len(households),
-                       kept, seen, int((history["kind"] == "merge").sum()),
-                       int((history["kind"] == "split").sum()), settings_path)
+    return LinkSummary(
+        run_id,
+        len(links),
+        links["person_id"].nunique(),
+        len(households),
+        kept,
+        seen,
+        int((history["kind"] == "merge").sum()),
+        int((history["kind"] == "split").sum()),
+        settings_path,
+    )
 
 
 def _confidence(links: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Series:
@@ -72,10 +87,16 @@ def _confidence(links: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Series:
     person = dict(zip(links["key"], links["person_id"], strict=True))
     same = pairs["unique_id_l"].map(person) == pairs["unique_id_r"].map(person)
     kept = pairs[same]
-    best = pd.concat([
-        kept[["unique_id_l", "match_probability"]].rename(columns={"unique_id_l": "key"}),
-        kept[["unique_id_r", "match_probability"]].rename(columns={"unique_id_r": "key"}),
-    ]).groupby("key")["match_probability"].max()
+    best = (
+        pd.concat(
+            [
+                kept[["unique_id_l", "match_probability"]].rename(columns={"unique_id_l": "key"}),
+                kept[["unique_id_r", "match_probability"]].rename(columns={"unique_id_r": "key"}),
+            ]
+        )
+        .groupby("key")["match_probability"]
+        .max()
+    )
     return links["key"].map(best)
 
 
@@ -85,16 +106,20 @@ def _stability(previous: pd.DataFrame | None, links: pd.DataFrame) -> tuple[int,
         return 0, 0
     both = previous.merge(links[["key", "person_id"]], on="key", suffixes=("_old", "_new"))
     seen = both["person_id_old"].nunique()
-    kept = both.groupby("person_id_old").apply(
-        lambda g: bool((g["person_id_new"] == g.name).any()), include_groups=False).sum()
+    kept = both.loc[both["person_id_new"] == both["person_id_old"], "person_id_old"].nunique()
     return int(kept), int(seen)
 
 
 def _with_lsoa(con: duckdb.DuckDBPyConnection, households: pd.DataFrame) -> pd.DataFrame:
     """Each household's LSOA, through its property's postcode and the postcode directory."""
-    lookup = con.execute(
-        "SELECT DISTINCT a.uprn, p.lsoa FROM ct_account a JOIN postcode_lsoa p "
-        "ON upper(replace(a.postcode, ' ', '')) = upper(replace(p.postcode, ' ', ''))"
-    ).df().drop_duplicates("uprn")
+    lookup = (
+        con.execute(
+            "SELECT DISTINCT a.uprn, p.lsoa FROM current_ct_account a JOIN current_postcode_lsoa p "
+            "ON upper(replace(a.postcode, ' ', '')) = upper(replace(p.postcode, ' ', ''))"
+        )
+        .df()
+        .drop_duplicates("uprn")
+    )
     return households.merge(lookup, on="uprn", how="left")[
-        ["household_id", "uprn", "lsoa", "from_date", "to_date"]]
+        ["household_id", "uprn", "lsoa", "from_date", "to_date"]
+    ]

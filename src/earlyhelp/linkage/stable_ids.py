@@ -36,7 +36,9 @@ def assign_stable_ids(
     """
     counter = next_number(previous)
     if previous is None or previous.empty:
-        ids = {c: format_id(counter + i) for i, c in enumerate(sorted(clusters["cluster_id"].unique()))}
+        ids = {
+            c: format_id(counter + i) for i, c in enumerate(sorted(clusters["cluster_id"].unique()))
+        }
         out = clusters.assign(person_id=clusters["cluster_id"].map(ids))[["key", "person_id"]]
         return out, _history_frame([])
 

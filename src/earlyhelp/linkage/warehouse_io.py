@@ -18,7 +18,7 @@ def canonical_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         f"arg_max({f}, rows_seen) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in PERSON_FIELDS
     )
     return con.execute(
-        f"SELECT system AS source, source_record_id, {fields} FROM person_record "
+        f"SELECT system AS source, source_record_id, {fields} FROM current_person_record "
         "GROUP BY system, source_record_id ORDER BY system, source_record_id"
     ).df()
 
@@ -32,16 +32,24 @@ def previous_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
 
 
 def save_run(
-    con: duckdb.DuckDBPyConnection, links: pd.DataFrame, history: pd.DataFrame,
-    homes: pd.DataFrame, members: pd.DataFrame, threshold: float, settings_sha256: str,
+    con: duckdb.DuckDBPyConnection,
+    links: pd.DataFrame,
+    history: pd.DataFrame,
+    homes: pd.DataFrame,
+    members: pd.DataFrame,
+    threshold: float,
+    settings_sha256: str,
 ) -> int:
     """Replace the current links, households and memberships; append history and the run."""
     row = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM link_run").fetchone()
     run_id = int(row[0]) if row else 1
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, frame in (("person_link", links.assign(run_id=run_id)),
-                             ("household", homes), ("membership", members)):
+        for table, frame in (
+            ("person_link", links.assign(run_id=run_id)),
+            ("household", homes),
+            ("membership", members),
+        ):
             con.execute(f"DELETE FROM {table}")
             con.register("incoming", frame)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
@@ -52,8 +60,14 @@ def save_run(
             con.unregister("incoming")
         con.execute(
             "INSERT INTO link_run VALUES (?, now(), ?, ?, ?, ?, ?)",
-            [run_id, len(links), links["person_id"].nunique(), len(homes), threshold,
-             settings_sha256],
+            [
+                run_id,
+                len(links),
+                links["person_id"].nunique(),
+                len(homes),
+                threshold,
+                settings_sha256,
+            ],
         )
         con.execute("COMMIT")
     except BaseException:

@@ -9,7 +9,8 @@ import duckdb
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS load_lineage (
     load_id VARCHAR PRIMARY KEY, source VARCHAR, system VARCHAR, file VARCHAR, sha256 VARCHAR,
-    loaded_at TIMESTAMP, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT
+    loaded_at TIMESTAMP, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
+    superseded BOOLEAN DEFAULT false
 );
 CREATE TABLE IF NOT EXISTS person_record (
     load_id VARCHAR, source VARCHAR, system VARCHAR, source_record_id VARCHAR,
@@ -43,6 +44,21 @@ CREATE TABLE IF NOT EXISTS ct_account (
 """
 
 
+CURRENT_VIEWS = """
+CREATE OR REPLACE VIEW current_load AS SELECT * FROM load_lineage WHERE NOT superseded;
+CREATE OR REPLACE VIEW current_person_record AS
+    SELECT p.* FROM person_record p SEMI JOIN current_load c USING (load_id);
+CREATE OR REPLACE VIEW current_event AS
+    SELECT e.* FROM event e SEMI JOIN current_load c USING (load_id);
+CREATE OR REPLACE VIEW current_relation AS
+    SELECT r.* FROM relation r SEMI JOIN current_load c USING (load_id);
+CREATE OR REPLACE VIEW current_ct_account AS
+    SELECT a.* FROM ct_account a SEMI JOIN current_load c USING (load_id);
+CREATE OR REPLACE VIEW current_postcode_lsoa AS
+    SELECT p.* FROM postcode_lsoa p SEMI JOIN current_load c USING (load_id);
+CREATE OR REPLACE VIEW current_area AS
+    SELECT a.* FROM area a SEMI JOIN current_load c USING (load_id);
+"""
 LINKAGE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS link_run (
     run_id INTEGER PRIMARY KEY, linked_at TIMESTAMP, records BIGINT, people BIGINT,
@@ -70,4 +86,5 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute(SCHEMA)
     con.execute(LINKAGE_SCHEMA)
+    con.execute(CURRENT_VIEWS)
     return con

@@ -1,0 +1,1 @@
+"""Record linkage: standardise person records, a Splink model, clusters, and their quality."""

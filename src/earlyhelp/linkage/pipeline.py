@@ -1,0 +1,78 @@
+"""One call from canonical person records to people: standardise, train or load, link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from earlyhelp.linkage.cluster import DEFAULT_MATCH_WEIGHT, LinkResult, link
+from earlyhelp.linkage.model import (
+    DEFAULT_U_PAIRS,
+    build_settings,
+    load_settings,
+    make_linker,
+    populated_columns,
+    save_settings,
+    train,
+)
+from earlyhelp.linkage.standardise import standardise_table
+
+STD_TABLE = "person_records_std"
+
+
+def link_records(
+    records: pd.DataFrame | str,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    settings_path: Path | None = None,
+    retrain: bool = True,
+    threshold_match_weight: float = DEFAULT_MATCH_WEIGHT,
+    return_pairs: bool = False,
+    seed: int = 1,
+    u_pairs: float = DEFAULT_U_PAIRS,
+) -> LinkResult:
+    """Link canonical person records (a DataFrame, or the name of a table in ``con``).
+
+    With ``retrain`` the model is trained on these records and, if ``settings_path`` is given,
+    saved there. Without it the model is loaded from ``settings_path`` and only predicts.
+    """
+    if not retrain and settings_path is None:
+        raise ValueError("predicting without retraining needs settings_path")
+    own = con is None
+    connection = duckdb.connect() if con is None else con
+    try:
+        if isinstance(records, pd.DataFrame):
+            connection.register("raw_person_records", records)
+            source = "raw_person_records"
+        else:
+            source = records
+        standardise_table(connection, source, STD_TABLE)
+        _check_unique(connection)
+        if retrain:
+            present = populated_columns(connection, STD_TABLE)
+            linker = make_linker(connection, STD_TABLE, build_settings(present))
+            train(linker, present, seed=seed, u_pairs=u_pairs)
+            if settings_path is not None:
+                save_settings(linker, settings_path)
+        else:
+            assert settings_path is not None
+            linker = make_linker(connection, STD_TABLE, load_settings(settings_path))
+        return link(linker, threshold_match_weight, return_pairs)
+    finally:
+        if own:
+            connection.close()
+
+
+def _check_unique(con: duckdb.DuckDBPyConnection) -> None:
+    """Each (source, source_record_id) must be one row: Splink needs a unique key per record."""
+    row = con.execute(
+        f"SELECT count(*) - count(DISTINCT unique_id), count(*) - count(unique_id) FROM {STD_TABLE}"
+    ).fetchall()[0]
+    assert row is not None
+    duplicates, missing = int(row[0]), int(row[1])
+    if missing:
+        raise ValueError(f"{missing} person record(s) have no source or source_record_id")
+    if duplicates:
+        raise ValueError(f"{duplicates} person record(s) repeat a (source, source_record_id)")
