@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/earlyhelp synth --residents 20000 --seed 1 --mess standard --out $(DATA)/council
+	$(BIN)/earlyhelp ingest --sources config/sources.yaml --data $(DATA)/council
+	$(BIN)/earlyhelp link
+	$(BIN)/earlyhelp link report --truth $(DATA)/council/truth --output $(DATA)/reports/linkage.json
 
 test: setup
 	$(BIN)/pytest
@@ -28,6 +31,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/synth_council.py --residents 176000
+	$(BIN)/python benchmarks/ingest_link.py --residents 176000
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

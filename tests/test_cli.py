@@ -40,3 +40,24 @@ def test_synth_refuses_a_bad_month_naming_it(tmp_path: Path) -> None:
     result = runner.invoke(app, ["synth", "--start", "2019-1", "--out", str(tmp_path)])
     assert result.exit_code != 0
     assert "2019-1" in str(result.exception) + result.output
+
+
+def test_link_dedupe_runs_on_a_file_with_no_exact_repeats(tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "record_id,first_name,surname,dob,postcode\n"
+        "1,Catherine,Okafor,1984-03-12,TH1 2AB\n"
+        "2,Cathrine,Okafor,1984-03-12,TH1 2AB\n"
+        "3,Daniel,Price,1990-07-01,TH3 4CD\n"
+        "4,Danny,Price,1990-01-07,TH34CD\n"
+        "5,Mohammed,Rahman,2001-11-23,TH2 1EF\n"
+        "6,Grace,Adeyemi,1975-05-30,TH4 3GH\n"
+    )
+    output = tmp_path / "out.csv"
+    result = runner.invoke(app, ["link", "dedupe", str(source), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    lines = output.read_text().splitlines()
+    assert lines[0] == "record_id,person_id" and len(lines) == 7
+    person = dict(line.split(",") for line in lines[1:])
+    assert person["1"] == person["2"]  # a one-letter slip in the first name
+    assert len({person["1"], person["3"], person["5"], person["6"]}) == 4

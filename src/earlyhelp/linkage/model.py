@@ -18,11 +18,13 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.exceptions import EMTrainingException
 
 UNIQUE_ID = "unique_id"
 IDENTIFIERS: tuple[str, ...] = ("nhs_number", "ni_number", "upn", "uprn")
 RETAINED_COLUMNS: list[str] = ["source", "source_record_id"]
 DEFAULT_U_PAIRS = 1e7
+FALLBACK_PRIOR = 1e-4  # Splink's own default for the chance two random records match
 DOB_ELSE_M = 0.01
 SEX_ELSE_M = 0.005
 
@@ -227,20 +229,24 @@ def train(
         if "dob" in present
         else [block_on("first_name", "surname")]
     )
-    try:
-        training.estimate_probability_two_random_records_match(strict, recall=0.6)
-    except ValueError:
-        # No pair agrees exactly on the strict rule (a file with no exact repeats): Splink's
-        # estimate would be log(0). The settings' default prior stands; EM refines it.
-        pass
+    training.estimate_probability_two_random_records_match(strict, recall=0.6)
+    settings = linker._settings_obj  # Splink offers no public setter for the prior
+    if settings._probability_two_random_records_match <= 0:
+        # No pair agrees exactly on the strict rule (a small file with no exact repeats), so the
+        # estimate is 0, whose match weight is log(0). Start from Splink's default prior instead.
+        settings._probability_two_random_records_match = FALLBACK_PRIOR
     training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
-    if "dob" in present:
-        training.estimate_parameters_using_expectation_maximisation(
-            block_on("dob"), estimate_without_term_frequencies=True
-        )
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("first_name", "surname"), estimate_without_term_frequencies=True
-    )
+    passes = [block_on("dob")] if "dob" in present else []
+    passes.append(block_on("first_name", "surname"))
+    for rule in passes:
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except (ValueError, EMTrainingException):
+            # Too few pairs share this rule to learn from (a small file): the other pass, or
+            # the comparisons' starting m values, stand in for it.
+            continue
 
 
 def save_settings(linker: Linker, path: Path) -> None:
