@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data
+export EARLYHELP_DATA_DIR ?= $(DATA)
 
 .PHONY: setup demo test lint bench clean
 

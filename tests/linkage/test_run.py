@@ -62,8 +62,8 @@ def test_linkage_of_a_council_is_accurate_and_builds_households(
     assert summary.settings_path.exists()
     report = linkage_report(con, council / "truth")
     quality = report["against_truth"]
-    assert quality["pairwise_f1"] >= 0.97
-    assert quality["over_merge_rate"] <= 0.005
+    assert quality["pairwise_f1"] >= 0.99
+    assert quality["over_merge_rate"] <= 0.001
     members = con.execute("SELECT * FROM membership").df()
     homes = con.execute("SELECT * FROM household").df()
     assert summary.households == len(homes) > 0

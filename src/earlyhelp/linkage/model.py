@@ -21,7 +21,9 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.exceptions import EMTrainingException
 
 UNIQUE_ID = "unique_id"
-IDENTIFIERS: tuple[str, ...] = ("nhs_number", "ni_number", "upn", "uprn")
+# Person identifiers. A UPRN is not one: it names a property, which a household shares, so
+# agreeing on it is evidence like agreeing on an address (the location comparison), not more.
+IDENTIFIERS: tuple[str, ...] = ("nhs_number", "ni_number", "upn")
 RETAINED_COLUMNS: list[str] = ["source", "source_record_id"]
 DEFAULT_U_PAIRS = 1e7
 FALLBACK_PRIOR = 1e-4  # Splink's own default for the chance two random records match

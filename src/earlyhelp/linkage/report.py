@@ -11,7 +11,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from earlyhelp.linkage.cluster import DEFAULT_MATCH_WEIGHT
 from earlyhelp.linkage.evaluate import evaluate
 
 CONFIDENCE_BINS = [0.0, 0.5, 0.9, 0.99, 0.999, 0.9999, 1.0]
@@ -34,7 +33,7 @@ def linkage_report(con: duckdb.DuckDBPyConnection, truth_dir: Path | None = None
         "records": len(links),
         "people": int(sizes.size),
         "households": int(last["households"]),
-        "threshold_match_weight": DEFAULT_MATCH_WEIGHT,
+        "threshold_match_weight": float(last["threshold"]),
         "link_confidence": {
             "records_linked_to_another": int(confidence.size),
             "records_alone": int(links["link_confidence"].isna().sum()),

@@ -7,19 +7,39 @@ import pandas as pd
 
 from earlyhelp.ingest.spec import PERSON_FIELDS
 
+LOCATION_FIELDS = ("address", "postcode", "uprn")
+
 
 def canonical_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One record per (system, record id): each field as the system most often wrote it.
 
     Systems that re-key details at every contact (police, anti-social behaviour) hold several
     versions of one record; the most frequent non-blank value of each field stands for it.
+    A council tax payer's record without an address takes the address of the property they
+    are liable for (their latest account), which the revenues system knows.
     """
     fields = ",\n".join(
         f"arg_max({f}, rows_seen) FILTER (WHERE {f} IS NOT NULL) AS {f}" for f in PERSON_FIELDS
     )
+    located = ", ".join(f"coalesce(r.{f}, a.{f}) AS {f}" for f in LOCATION_FIELDS)
     return con.execute(
-        f"SELECT system AS source, source_record_id, {fields} FROM current_person_record "
-        "GROUP BY system, source_record_id ORDER BY system, source_record_id"
+        f"""
+        WITH records AS (
+            SELECT system, source_record_id, {fields} FROM current_person_record
+            GROUP BY system, source_record_id
+        ), accounts AS (
+            SELECT l.system, l.source_record_id, arg_max(a.address, a.start_date) AS address,
+                   arg_max(a.postcode, a.start_date) AS postcode,
+                   arg_max(a.uprn, a.start_date) AS uprn
+            FROM current_relation l JOIN current_ct_account a
+              ON l.subject = 'account' AND l.subject_key = a.account_ref
+            GROUP BY l.system, l.source_record_id
+        )
+        SELECT r.system AS source, r.source_record_id,
+               r.* EXCLUDE (system, source_record_id, {", ".join(LOCATION_FIELDS)}), {located}
+        FROM records r LEFT JOIN accounts a USING (system, source_record_id)
+        ORDER BY source, r.source_record_id
+        """
     ).df()
 
 
