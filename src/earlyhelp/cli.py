@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,7 @@ def link(
     retrain: bool = typer.Option(True, help="Train the model afresh (else reuse the saved one)."),
 ) -> None:
     """Link every person record in the warehouse; keep person ids stable across runs."""
+    logging.getLogger("splink").setLevel(logging.ERROR)  # its training notes are for developers
     if ctx.invoked_subcommand is not None:
         return
     from earlyhelp.linkage.run import run_linkage
