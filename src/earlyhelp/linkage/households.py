@@ -11,8 +11,6 @@ household.
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import numpy as np
 import pandas as pd
@@ -29,46 +27,46 @@ _ABBREVIATIONS = {
     "pl": "place",
     "cres": "crescent",
 }
-_PUNCTUATION = re.compile(r"[^a-z0-9 ]+")
 
 
-def address_key(address: pd.Series, postcode: pd.Series) -> pd.Series:
-    """Normalised address plus compact postcode: '12 elm road|TH11AB'."""
-    words = address.fillna("").str.lower().str.replace(_PUNCTUATION, " ", regex=True).str.split()
-    line = words.map(lambda ws: " ".join(_ABBREVIATIONS.get(w, w) for w in ws))
-    code = postcode.fillna("").str.upper().str.replace(r"\s+", "", regex=True)
-    return line + "|" + code
+def address_key_sql(address: str, postcode: str) -> str:
+    """SQL for a normalised address plus compact postcode: '12 elm road|TH11AB'.
+
+    In DuckDB rather than pandas: it runs over every sighting (hundreds of thousands)."""
+    line = f"regexp_replace(lower(coalesce({address}, '')), '[^a-z0-9 ]+', ' ', 'g')"
+    for short, full in _ABBREVIATIONS.items():
+        line = f"regexp_replace({line}, '\\b{short}\\b', '{full}', 'g')"
+    line = f"trim(regexp_replace({line}, '\\s+', ' ', 'g'))"
+    code = f"upper(regexp_replace(coalesce({postcode}, ''), '\\s+', '', 'g'))"
+    return f"{line} || '|' || {code}"
 
 
 def sightings(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.DataFrame:
     """Dated sightings of linked people at properties: ``person_id, uprn, seen_from, seen_to``."""
-    people = con.execute(
-        "SELECT system, source_record_id, uprn, address, postcode, first_seen, last_seen "
-        "FROM current_person_record WHERE first_seen IS NOT NULL"
-    ).df()
-    accounts = con.execute(
-        "SELECT r.system, r.source_record_id, a.uprn, a.address, a.postcode, "
-        "a.start_date AS first_seen, coalesce(a.end_date, current_date) AS last_seen "
-        "FROM current_relation r JOIN current_ct_account a "
-        "ON r.subject = 'account' AND r.subject_key = a.account_ref"
-    ).df()
-    gazetteer = con.execute(
-        "SELECT DISTINCT uprn, address, postcode FROM current_ct_account WHERE uprn IS NOT NULL"
-    ).df()
-    rows = pd.concat([people, accounts], ignore_index=True)
-    rows["key"] = rows["system"] + "|" + rows["source_record_id"]
-    rows = rows.merge(links[["key", "person_id"]], on="key", how="inner")
-    lookup = dict(
-        zip(
-            address_key(gazetteer["address"], gazetteer["postcode"]), gazetteer["uprn"], strict=True
-        )
-    )
-    resolved = address_key(rows["address"], rows["postcode"]).map(lookup)
-    rows["uprn"] = rows["uprn"].where(rows["uprn"].notna() & (rows["uprn"] != ""), resolved)
-    rows = rows.dropna(subset=["uprn"])
-    return rows[["person_id", "uprn", "first_seen", "last_seen"]].rename(
-        columns={"first_seen": "seen_from", "last_seen": "seen_to"}
-    )
+    con.register("linked_records", links[["key", "person_id"]])
+    try:
+        return con.execute(f"""
+            WITH gazetteer AS (
+                SELECT {address_key_sql("address", "postcode")} AS place, min(uprn) AS uprn
+                FROM current_ct_account WHERE uprn IS NOT NULL GROUP BY place
+            ), seen AS (
+                SELECT system, source_record_id, uprn, address, postcode, first_seen, last_seen
+                FROM current_person_record WHERE first_seen IS NOT NULL
+                UNION ALL
+                SELECT r.system, r.source_record_id, a.uprn, a.address, a.postcode, a.start_date,
+                       coalesce(a.end_date, current_date)
+                FROM current_relation r JOIN current_ct_account a
+                  ON r.subject = 'account' AND r.subject_key = a.account_ref
+            )
+            SELECT l.person_id, coalesce(nullif(s.uprn, ''), g.uprn) AS uprn,
+                   s.first_seen AS seen_from, s.last_seen AS seen_to
+            FROM seen s
+            JOIN linked_records l ON l.key = s.system || '|' || s.source_record_id
+            LEFT JOIN gazetteer g ON g.place = {address_key_sql("s.address", "s.postcode")}
+            WHERE coalesce(nullif(s.uprn, ''), g.uprn) IS NOT NULL
+        """).df()
+    finally:
+        con.unregister("linked_records")
 
 
 def spells(seen: pd.DataFrame) -> pd.DataFrame:

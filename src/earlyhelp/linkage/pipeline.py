@@ -30,6 +30,7 @@ def link_records(
     retrain: bool = True,
     threshold_match_weight: float = DEFAULT_MATCH_WEIGHT,
     return_pairs: bool = False,
+    cluster: bool = True,
     seed: int = 1,
     u_pairs: float = DEFAULT_U_PAIRS,
 ) -> LinkResult:
@@ -59,7 +60,7 @@ def link_records(
         else:
             assert settings_path is not None
             linker = make_linker(connection, STD_TABLE, load_settings(settings_path))
-        return link(linker, threshold_match_weight, return_pairs)
+        return link(linker, threshold_match_weight, return_pairs, cluster)
     finally:
         if own:
             connection.close()

@@ -55,6 +55,7 @@ def run_linkage(
         retrain=retrain,
         threshold_match_weight=threshold_match_weight,
         return_pairs=True,
+        cluster=False,
     )
     keyed = records.assign(key=records["source"] + "|" + records["source_record_id"])
     assert result.pairs is not None
@@ -67,13 +68,7 @@ def run_linkage(
     links = links.merge(clusters[["key", "source", "source_record_id"]], on="key")
     links["link_confidence"] = _confidence(links, result.pairs)
 
-    dob = (
-        records.assign(key=records["source"] + "|" + records["source_record_id"])
-        .merge(links[["key", "person_id"]], on="key")
-        .dropna(subset=["dob"])
-        .groupby("person_id")["dob"]
-        .agg(lambda s: s.mode().iloc[0])
-    )
+    dob = _usual_dob(keyed.merge(links[["key", "person_id"]], on="key"))
     runs = homes.spells(homes.sightings(con, links))
     households, members = homes.households(runs, dob)
     households = _with_lsoa(con, households)
@@ -105,6 +100,13 @@ def run_linkage(
         int((history["kind"] == "split").sum()),
         settings_path,
     )
+
+
+def _usual_dob(records: pd.DataFrame) -> pd.Series:
+    """Each person's most often recorded date of birth (for household roles)."""
+    counts = records.dropna(subset=["dob"]).groupby(["person_id", "dob"]).size()
+    usual = counts.sort_values(ascending=False, kind="stable").reset_index()
+    return usual.drop_duplicates("person_id").set_index("person_id")["dob"]
 
 
 def _confidence(links: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.Series:
