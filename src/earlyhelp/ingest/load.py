@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from earlyhelp.canonical import PERSON_FIELDS
 from earlyhelp.ingest.readers import ExtractError, RawTable, read_csv, read_frame, read_xlsx
-from earlyhelp.ingest.spec import PERSON_FIELDS, SourceSpec
+from earlyhelp.ingest.spec import SourceSpec
 from earlyhelp.ingest.validate import Validated, validate
 
 

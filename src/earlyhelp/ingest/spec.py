@@ -12,23 +12,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from earlyhelp.canonical import PERSON_FIELDS
 from earlyhelp.errors import ConfigurationError
 from earlyhelp.ingest.vocabulary import EVENT_TYPES
-
-PERSON_FIELDS = (
-    "first_name",
-    "middle_names",
-    "surname",
-    "dob",
-    "sex",
-    "address",
-    "postcode",
-    "uprn",
-    "upn",
-    "nhs_number",
-    "ni_number",
-    "ethnicity",
-)
 
 
 class _Strict(BaseModel):

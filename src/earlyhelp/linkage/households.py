@@ -15,30 +15,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-_ABBREVIATIONS = {
-    "rd": "road",
-    "st": "street",
-    "ave": "avenue",
-    "cl": "close",
-    "ln": "lane",
-    "dr": "drive",
-    "ct": "court",
-    "gdns": "gardens",
-    "pl": "place",
-    "cres": "crescent",
-}
+from earlyhelp.linkage.standardise import address_sql
 
 
 def address_key_sql(address: str, postcode: str) -> str:
     """SQL for a normalised address plus compact postcode: '12 elm road|TH11AB'.
 
     In DuckDB rather than pandas: it runs over every sighting (hundreds of thousands)."""
-    line = f"regexp_replace(lower(coalesce({address}, '')), '[^a-z0-9 ]+', ' ', 'g')"
-    for short, full in _ABBREVIATIONS.items():
-        line = f"regexp_replace({line}, '\\b{short}\\b', '{full}', 'g')"
-    line = f"trim(regexp_replace({line}, '\\s+', ' ', 'g'))"
     code = f"upper(regexp_replace(coalesce({postcode}, ''), '\\s+', '', 'g'))"
-    return f"{line} || '|' || {code}"
+    return f"coalesce({address_sql(address)}, '') || '|' || {code}"
 
 
 def sightings(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.DataFrame:

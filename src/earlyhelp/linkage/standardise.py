@@ -10,23 +10,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from earlyhelp.canonical import LINKAGE_FIELDS
 from earlyhelp.linkage.nicknames import nickname_pairs
 
-CANONICAL_COLUMNS: tuple[str, ...] = (
-    "source",
-    "source_record_id",
-    "first_name",
-    "middle_names",
-    "surname",
-    "dob",
-    "sex",
-    "address",
-    "postcode",
-    "uprn",
-    "upn",
-    "nhs_number",
-    "ni_number",
-)
+CANONICAL_COLUMNS: tuple[str, ...] = ("source", "source_record_id", *LINKAGE_FIELDS)
 REQUIRED_COLUMNS: tuple[str, ...] = ("source", "source_record_id")
 
 # Street-type abbreviations written out in full, so "12 High Rd" and "12 High Road" agree.
@@ -75,7 +62,7 @@ def _first_token(expr: str) -> str:
     return f"nullif(split_part({cleaned}, ' ', 1), '')"
 
 
-def _address(expr: str) -> str:
+def address_sql(expr: str) -> str:
     """Cleaned address with street-type abbreviations expanded."""
     out = _clean_text(expr)
     for short, full in STREET_WORDS.items():
@@ -136,7 +123,7 @@ def standardise_sql(source_table: str, columns: set[str]) -> str:
             {_clean_name(col("surname"))} AS surname,
             {_dob(col("dob"))} AS dob_date,
             {_sex(col("sex"))} AS sex,
-            {_address(col("address"))} AS address,
+            {address_sql(col("address"))} AS address,
             {_postcode(col("postcode"))} AS postcode,
             {_identifier(col("uprn"), "[^0-9]")} AS uprn,
             {_identifier(col("upn"), "[^A-Z0-9]")} AS upn,

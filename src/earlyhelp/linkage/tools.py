@@ -10,20 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from earlyhelp.canonical import LINKAGE_FIELDS
 from earlyhelp.errors import EarlyHelpError
 from earlyhelp.linkage.cluster import FILE_MATCH_WEIGHT
 from earlyhelp.linkage.pipeline import link_records
 
 REQUIRED_CSV_COLUMNS: tuple[str, ...] = ("record_id", "first_name", "surname", "dob")
-OPTIONAL_CSV_COLUMNS: tuple[str, ...] = (
-    "middle_names",
-    "sex",
-    "address",
-    "postcode",
-    "uprn",
-    "upn",
-    "nhs_number",
-    "ni_number",
+OPTIONAL_CSV_COLUMNS: tuple[str, ...] = tuple(
+    f for f in LINKAGE_FIELDS if f not in ("first_name", "surname", "dob")
 )
 
 

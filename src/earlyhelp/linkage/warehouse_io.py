@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from earlyhelp.ingest.spec import PERSON_FIELDS
+from earlyhelp.canonical import PERSON_FIELDS
 
 LOCATION_FIELDS = ("address", "postcode", "uprn")
 
