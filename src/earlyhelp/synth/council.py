@@ -60,60 +60,55 @@ def generate(
         lambda m: progress("world", m + 1, calendar.months),
     )
     progress("services", 0, 7)
-    police_events = police.simulate_police(world, rngs[1])
-    children_present = police_events[
-        (police_events["event_type"] == "police.da_incident")
-        & (police_events["role"] == "child present")
+    by_system: dict[str, pd.DataFrame] = {"police": police.simulate_police(world, rngs[1])}
+    notified = by_system["police"]
+    children_present = notified[
+        (notified["event_type"] == "police.da_incident") & (notified["role"] == "child present")
     ]
     social_care = csc.simulate_csc(world, rngs[2], children_present)
+    by_system["csc"], harm = social_care.events, social_care.harm
     progress("services", 2, 7)
     revs = revenues.simulate_revenues(world, rngs[3])
-    schools = education.simulate_education(world, rngs[4], revs.on_benefits)
+    by_system["revenues"], accounts = revs.events, revs.accounts
+    by_system["education"] = education.simulate_education(world, rngs[4], revs.on_benefits)
     progress("services", 4, 7)
-    asb = youth.simulate_asb(world, rngs[5])
-    yjs = youth.simulate_youth_justice(world, rngs[6])
-    homes = housing.simulate_housing(world, rngs[7])
-    help_ = early_help.simulate_early_help(world, rngs[8])
+    by_system["asb"] = youth.simulate_asb(world, rngs[5])
+    by_system["youth_justice"] = youth.simulate_youth_justice(world, rngs[6])
+    by_system["housing"] = housing.simulate_housing(world, rngs[7])
+    by_system["early_help"] = early_help.simulate_early_help(world, rngs[8])
+    del notified, children_present, social_care, revs  # the frames live on in by_system only
     progress("services", 7, 7)
-    by_system = {
-        "police": police_events,
-        "csc": social_care.events,
-        "revenues": revs.events,
-        "education": schools,
-        "asb": asb,
-        "youth_justice": yjs,
-        "housing": homes,
-        "early_help": help_,
-    }
     events = pd.concat([f.assign(system=s) for s, f in by_system.items()], ignore_index=True)
 
     # An extract is taken at the end of the period: it holds only what was known by then.
     extract_day = calendar.month_start(calendar.months)
     extracts = ExtractWriter(world, out / "extracts", params.mess_profile, rngs[9])
     extracts.areas()
-    for step, (system, frame) in enumerate(by_system.items()):
+    systems = list(by_system)
+    for step, system in enumerate(systems):
+        frame = _known_by(by_system.pop(system), extract_day)  # freed once written
         if system == "revenues":
-            extracts.revenues(_known_by(frame, extract_day), revs.accounts)
+            extracts.revenues(frame, accounts)
         else:
-            getattr(extracts, system)(_known_by(frame, extract_day))
-        progress("extracts", step + 1, len(by_system))
+            getattr(extracts, system)(frame)
+        progress("extracts", step + 1, len(systems))
 
     as_of = calendar.as_of_months()
     risks = oracle.oracle_risks(
         world,
         events,
-        revs.accounts,
+        accounts,
         as_of,
         params.oracle_samples,
         rngs[10],
         lambda m: progress("oracle", as_of.index(m) + 1, len(as_of)),
     )
-    tables = truth_tables(world, events, social_care.harm, extracts.truth(), as_of)
+    tables = truth_tables(world, events, harm, extracts.truth(), as_of)
     tables.update({f"oracle_{name}": frame for name, frame in risks.items()})
     truth_rows = write_tables(tables, out / "truth")
     progress("truth", 1, 1)
 
-    rates = calibration.measure(world, events, revs.accounts)
+    rates = calibration.measure(world, events, accounts)
     manifest: dict[str, Any] = {
         "generator": "earlyhelp synth",
         "parameters": params.model_dump(mode="json"),

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from earlyhelp.synth.latent import ADVERSITIES
 from earlyhelp.synth.names import ETHNIC_GROUPS
@@ -112,9 +114,6 @@ def truth_tables(
                 }
             )
         )
-    truth_events = events.copy()
-    for column in ("event_date", "known_date"):
-        truth_events[column] = _dates(truth_events[column].to_numpy())
     harm = harm.assign(harm_date=_dates(harm["harm_date"].to_numpy()))
     return {
         "people": persons,
@@ -122,7 +121,7 @@ def truth_tables(
         "memberships": memberships,
         "household_addresses": addresses,
         "record_person": record_person,
-        "events": truth_events,
+        "events": events,  # its integer days become dates as it is written
         "harm": harm,
         "household_latent": pd.concat(latent_rows, ignore_index=True),
         "person_latent": pd.concat(person_latent, ignore_index=True),
@@ -130,14 +129,29 @@ def truth_tables(
 
 
 def write_tables(tables: dict[str, pd.DataFrame], directory: Path) -> dict[str, int]:
-    """Write each table as Parquet and return its row count."""
+    """Write each table as Parquet and return its row count.
+
+    Column by column through Arrow, not by copying frames: the events table of a large council
+    holds millions of rows, and a copy of it would double the peak memory.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     rows = {}
     for stem, frame in tables.items():
-        clean = frame.copy()
-        for column in clean.columns:
-            if clean[column].dtype == object:
-                clean[column] = clean[column].astype(str)
-        clean.to_parquet(directory / f"{stem}.parquet", index=False)
+        table = pa.table(
+            [_arrow(name, frame[name]) for name in frame.columns],
+            names=[str(c) for c in frame.columns],
+        )
+        pq.write_table(table, directory / f"{stem}.parquet")
         rows[f"{stem}.parquet"] = len(frame)
     return rows
+
+
+def _arrow(name: object, values: pd.Series) -> pa.Array:
+    """One column as Arrow: integer days named *_date become dates; mixed objects become text."""
+    if str(name).endswith("_date") and pd.api.types.is_integer_dtype(values):
+        days = values.to_numpy()
+        return pa.array(days.astype("datetime64[D]"), mask=days >= NEVER)
+    try:
+        return pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array(values.astype(str))
