@@ -6,9 +6,6 @@ Every row written is traced to its true person in ``truth/record_person.parquet`
 
 from __future__ import annotations
 
-import re
-import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,13 +13,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from earlyhelp.synth.formats import dmony, dmy, iso, iso_or_blank, write_xlsx
 from earlyhelp.synth.identity import IdentityBook
 from earlyhelp.synth.params import MessProfile
-from earlyhelp.synth.population import DAYS_PER_YEAR
 from earlyhelp.synth.records import SystemProfile, assign_records, render
+from earlyhelp.synth.services.revenues import liable_parties
 from earlyhelp.synth.world import World
 
-FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 ETHNICITY_CODES = {  # DfE census main codes, and the police's 6+1 style codes
     "dfe": np.array(["WBRI", "AIND", "BAFR", "MWBC", "OOTH"]),
     "ic": np.array(["W1", "A1", "B1", "M1", "O1"]),
@@ -95,7 +92,7 @@ class ExtractWriter:
         if name.endswith(".parquet"):
             frame.to_parquet(path, index=False)
         elif name.endswith(".xlsx"):
-            _write_xlsx(frame, path)
+            write_xlsx(frame, path)
         else:
             frame.to_csv(
                 path,
@@ -401,7 +398,7 @@ class ExtractWriter:
         )
 
     def revenues(self, events: pd.DataFrame, accounts: pd.DataFrame) -> None:
-        parties = _liable_parties(self.world, accounts)
+        parties = liable_parties(self.world, accounts)
         both = pd.concat(
             [events.assign(kind="event"), parties.assign(kind="party")], ignore_index=True
         )
@@ -485,68 +482,6 @@ class ExtractWriter:
         return pd.concat(self.record_person, ignore_index=True)
 
 
-def iso(days: pd.Series | npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
-    """Integer days as ISO dates."""
-    return np.datetime_as_string(np.asarray(days, dtype=np.int64).astype("datetime64[D]")).astype(
-        object
-    )
-
-
-def iso_or_blank(days: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
-    """Optional dates (NaN for none) as ISO text or blank."""
-    values = np.asarray(days, dtype=np.float64)
-    out = np.full(len(values), "", dtype=object)
-    ok = ~np.isnan(values)
-    out[ok] = iso(values[ok].astype(np.int64))
-    return out
-
-
-def _reformat(
-    text: npt.NDArray[np.object_] | pd.Series, make: Callable[[str], str]
-) -> npt.NDArray[np.object_]:
-    return np.array(
-        [make(t) if t else "" for t in np.asarray(text, dtype=object).tolist()], dtype=object
-    )
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def dmy(text: npt.NDArray[np.object_] | pd.Series) -> npt.NDArray[np.object_]:
-    """ISO dates as dd/mm/yyyy (blank stays blank)."""
-    return _reformat(text, lambda t: f"{t[8:10]}/{t[5:7]}/{t[:4]}")
-
-
-def dmony(text: npt.NDArray[np.object_] | pd.Series) -> npt.NDArray[np.object_]:
-    """ISO dates as 04-Mar-1985 (blank stays blank)."""
-    return _reformat(text, lambda t: f"{t[8:10]}-{_MONTHS[int(t[5:7]) - 1]}-{t[:4]}")
-
-
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    """Write .xlsx with fixed timestamps inside, so that the same seed gives the same bytes."""
-    from openpyxl import Workbook  # only this writer needs it
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Extract")
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        sheet.append([None if isinstance(v, float) and np.isnan(v) else v for v in row])
-    book.properties.created = book.properties.modified = pd.Timestamp("2020-01-01").to_pydatetime()
-    raw = path.with_suffix(".tmp")
-    book.save(raw)
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in sorted(src.infolist(), key=lambda i: i.filename):
-            info = zipfile.ZipInfo(item.filename, FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            content = src.read(item.filename)
-            if item.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
-                content = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", content
-                )
-            dst.writestr(info, content)
-    raw.unlink()
-
-
 def _prop_index(world: World, uprn: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     order = np.argsort(world.geo.prop_uprn)
     return np.asarray(order[np.searchsorted(world.geo.prop_uprn[order], uprn)])
@@ -580,27 +515,3 @@ def _pair_claims(starts: pd.DataFrame, ends: pd.DataFrame) -> pd.DataFrame:
         allow_exact_matches=True,
     )
     return found.sort_values("index").reset_index(drop=True)
-
-
-def _liable_parties(world: World, accounts: pd.DataFrame) -> pd.DataFrame:
-    """The adults liable on each account: up to two adults living there when it opened."""
-    cal = world.calendar
-    month = np.clip(cal.month_of(accounts["start_day"].to_numpy()), 0, cal.months - 1)
-    frames = []
-    dob = world.pop.people["dob"]
-    for m in np.unique(month).tolist():
-        acc = accounts[month == m]
-        hh_of = world.household_of[m]
-        adult = np.flatnonzero((hh_of >= 0) & ((cal.month_start(m) - dob) >= 18 * DAYS_PER_YEAR))
-        residents = pd.DataFrame(
-            {"household_id": hh_of[adult].astype(np.int64), "person_id": adult}
-        )
-        joined = acc[["account_ref", "household_id", "start_day"]].merge(
-            residents, on="household_id"
-        )
-        frames.append(joined.groupby("account_ref").head(2))
-    parties: pd.DataFrame = pd.concat(frames, ignore_index=True)
-    parties = parties.rename(columns={"start_day": "event_date"})
-    parties["event_type"] = "revs.ct_liable_party"
-    parties["known_date"] = parties["event_date"]
-    return parties

@@ -11,6 +11,7 @@ import pandas as pd
 
 from earlyhelp.synth import hazards
 from earlyhelp.synth.latent import HARDSHIP
+from earlyhelp.synth.population import DAYS_PER_YEAR
 from earlyhelp.synth.services.common import EventLog, after, days_in, draw_lag
 from earlyhelp.synth.world import World, lead_adult, occupancies
 
@@ -124,3 +125,27 @@ def _claims(
             day[renter],
             known_date=known[renter],
         )
+
+
+def liable_parties(world: World, accounts: pd.DataFrame) -> pd.DataFrame:
+    """The adults liable on each account: up to two adults living there when it opened."""
+    cal = world.calendar
+    month = np.clip(cal.month_of(accounts["start_day"].to_numpy()), 0, cal.months - 1)
+    frames = []
+    dob = world.pop.people["dob"]
+    for m in np.unique(month).tolist():
+        acc = accounts[month == m]
+        hh_of = world.household_of[m]
+        adult = np.flatnonzero((hh_of >= 0) & ((cal.month_start(m) - dob) >= 18 * DAYS_PER_YEAR))
+        residents = pd.DataFrame(
+            {"household_id": hh_of[adult].astype(np.int64), "person_id": adult}
+        )
+        joined = acc[["account_ref", "household_id", "start_day"]].merge(
+            residents, on="household_id"
+        )
+        frames.append(joined.groupby("account_ref").head(2))
+    parties: pd.DataFrame = pd.concat(frames, ignore_index=True)
+    parties = parties.rename(columns={"start_day": "event_date"})
+    parties["event_type"] = "revs.ct_liable_party"
+    parties["known_date"] = parties["event_date"]
+    return parties
