@@ -91,7 +91,7 @@ def _load_one(
                 f"{target}: the header lacks {', '.join(map(repr, missing))} "
                 f"(source '{name}' maps them)"
             )
-        result = validate(name, spec, table, today)
+        result = validate(spec, table, today)
     except (ExtractError, OSError, UnicodeError, ValueError) as error:
         return FileReport(name, target, "failed", message=str(error))
     report = FileReport(

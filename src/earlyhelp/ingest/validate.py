@@ -60,7 +60,7 @@ def parse_dates(values: pd.Series, formats: list[str]) -> pd.Series:
     return pd.Series(out.dt.normalize(), index=values.index)
 
 
-def validate(source: str, spec: SourceSpec, table: RawTable, today: dt.date) -> Validated:
+def validate(spec: SourceSpec, table: RawTable, today: dt.date) -> Validated:
     """Check every row against the mapping; return canonical rows and the quarantine."""
     frame = table.frame()
     faults = _Faults(frame)
@@ -91,8 +91,7 @@ def validate(source: str, spec: SourceSpec, table: RawTable, today: dt.date) -> 
         faults.flag(dob > latest, column, "date of birth in the future")
 
     event_frames = [
-        _events(source, spec, event, i, frame, faults, latest)
-        for i, event in enumerate(spec.events)
+        _events(spec, event, i, frame, faults, latest) for i, event in enumerate(spec.events)
     ]
     reference = _reference(spec, frame, faults)
     good = ~faults.bad
@@ -162,7 +161,6 @@ def validate(source: str, spec: SourceSpec, table: RawTable, today: dt.date) -> 
 
 
 def _events(
-    source: str,
     spec: SourceSpec,
     event: EventMap,
     index: int,
@@ -217,7 +215,7 @@ def _events(
     )
     out = pd.DataFrame(
         {
-            "event_id": source + ":" + frame["_line"].astype(str) + f":{index}",
+            "event_id": frame["_line"].astype(str) + f":{index}",
             "subject": event.subject,
             "subject_key": key,
             "event_type": kind,
