@@ -61,3 +61,20 @@ def test_link_dedupe_runs_on_a_file_with_no_exact_repeats(tmp_path: Path) -> Non
     person = dict(line.split(",") for line in lines[1:])
     assert person["1"] == person["2"]  # a one-letter slip in the first name
     assert len({person["1"], person["3"], person["5"], person["6"]}) == 4
+
+
+def test_features_refuses_a_malformed_date_naming_it(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "features",
+            "--as-of",
+            "2024-7-1",
+            "--output",
+            str(tmp_path / "f.parquet"),
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+        ],
+    )
+    assert result.exit_code != 0
+    assert "2024-7-1" in result.output

@@ -203,6 +203,29 @@ def link_pair(
     console.print(f"Wrote {output}")
 
 
+@app.command()
+def features(
+    as_of: list[str] = typer.Option(..., help="As-of date (YYYY-MM-DD); repeat for several."),
+    output: Path = typer.Option(..., help="Where to write the feature matrix (Parquet)."),
+    warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+) -> None:
+    """What the council knew about each resident before each as-of date, as features."""
+    import datetime as dt
+
+    from earlyhelp.features.build import build_features
+    from earlyhelp.warehouse.schema import connect
+
+    try:
+        dates = [dt.date.fromisoformat(d) for d in as_of]
+    except ValueError as error:
+        raise typer.BadParameter(f"--as-of takes dates as YYYY-MM-DD: {error}") from error
+    con = connect(warehouse or get_settings().warehouse_path)
+    frame = build_features(con, dates)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(output, index=False)
+    console.print(f"{len(frame):,} rows x {frame.shape[1] - 3} features -> {output}")
+
+
 def print_summary(manifest: dict[str, Any], target: Path) -> None:
     """The council in a few tables: rates beside targets, the oracle, the files."""
     from earlyhelp.synth.calibration import TARGET_BY_NAME

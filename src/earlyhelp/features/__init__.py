@@ -1,0 +1,1 @@
+"""Features: what the council knew about each person at an as-of date, and nothing later."""

@@ -1,0 +1,131 @@
+"""Declarative feature families: which events, over which windows, in whose household, and the
+plain-English words that explanations use for each feature.
+
+A family expands into one feature per window (counts of events in the last 3, 6, 12, 24 months
+and ever) and one for the days since the latest such event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+WINDOWS: tuple[int | None, ...] = (3, 6, 12, 24, None)  # months; None is ever
+
+
+@dataclass(frozen=True)
+class Family:
+    """Events of some types, counted for the person or for the others in their household."""
+
+    name: str
+    event_types: tuple[str, ...]
+    noun: str  # singular
+    plural: str
+    scope: Literal["person", "household"] = "person"
+    windows: tuple[int | None, ...] = WINDOWS
+    direction: str = "raises"  # how the factor tends to move the risk, in words
+
+    def feature_names(self) -> list[str]:
+        """Every feature this family yields, in a stable order."""
+        return [self.feature_name(w) for w in self.windows] + [f"{self.name}_days_since"]
+
+    def feature_name(self, window: int | None) -> str:
+        return f"{self.name}_{'ever' if window is None else f'{window}m'}"
+
+    def describe(self, feature: str, value: float) -> str:
+        """The feature and its value in words, e.g. '2 police domestic-abuse notifications at
+        home in the last 6 months'."""
+        where = " in the household" if self.scope == "household" else ""
+        if feature.endswith("_days_since"):
+            return f"{int(value)} days since the latest {self.noun}{where}"
+        count = int(value)
+        noun = self.noun if count == 1 else self.plural
+        window = feature.removeprefix(self.name + "_")
+        period = "ever" if window == "ever" else f"in the last {window.removesuffix('m')} months"
+        return f"{count} {noun}{where} {period}"
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        "csc_referrals",
+        ("csc.referral",),
+        "referral to children's social care",
+        "referrals to children's social care",
+    ),
+    Family(
+        "csc_contacts",
+        ("csc.contact",),
+        "contact with children's social care",
+        "contacts with children's social care",
+    ),
+    Family("s47_enquiries", ("csc.s47_enquiry",), "section 47 enquiry", "section 47 enquiries"),
+    Family("cp_plans", ("csc.cp_plan_start",), "child protection plan", "child protection plans"),
+    Family("early_help", ("eh.episode_start",), "early help episode", "early help episodes"),
+    Family("suspensions", ("edu.suspension",), "suspension from school", "suspensions from school"),
+    Family(
+        "police_da",
+        ("police.da_incident",),
+        "police domestic-abuse notification",
+        "police domestic-abuse notifications",
+    ),
+    Family(
+        "household_police_da",
+        ("police.da_incident",),
+        "police domestic-abuse notification",
+        "police domestic-abuse notifications",
+        scope="household",
+    ),
+    Family(
+        "missing_episodes",
+        ("police.missing_episode",),
+        "missing-person episode",
+        "missing-person episodes",
+    ),
+    Family(
+        "asb_perpetrator",
+        ("asb.perpetrator",),
+        "anti-social behaviour case as perpetrator",
+        "anti-social behaviour cases as perpetrator",
+    ),
+    Family("youth_offences", ("yjs.offence",), "youth offence", "youth offences"),
+    Family(
+        "homeless_approaches",
+        ("housing.homeless_approach",),
+        "homelessness approach",
+        "homelessness approaches",
+    ),
+    Family(
+        "household_homeless_approaches",
+        ("housing.homeless_approach",),
+        "homelessness approach",
+        "homelessness approaches",
+        scope="household",
+    ),
+    Family(
+        "rent_arrears",
+        ("housing.rent_arrears",),
+        "quarter in rent arrears",
+        "quarters in rent arrears",
+    ),
+    Family("ct_reminders", ("revs.ct_reminder",), "council tax reminder", "council tax reminders"),
+    Family("ct_summonses", ("revs.ct_summons",), "council tax summons", "council tax summonses"),
+    Family(
+        "ct_liability_orders",
+        ("revs.ct_liability_order",),
+        "council tax liability order",
+        "council tax liability orders",
+    ),
+    Family(
+        "household_ct_summonses",
+        ("revs.ct_summons",),
+        "council tax summons",
+        "council tax summonses",
+        scope="household",
+    ),
+    Family(
+        "benefit_claims",
+        ("revs.ctr_claim_start", "revs.hb_claim_start"),
+        "benefit claim",
+        "benefit claims",
+    ),
+)

@@ -1,0 +1,28 @@
+"""Every current event attributed to the linked people it concerns.
+
+An event about a person record goes to that record's person; one about a council tax account or
+a tenancy goes to every person the account or tenancy names (each liable party, each tenant).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+PERSON_EVENT_VIEW = """
+CREATE OR REPLACE VIEW person_event AS
+SELECT l.person_id, e.event_id, e.system, e.event_type, e.event_date, e.known_date, e.attributes
+FROM current_event e
+JOIN person_link l ON e.subject = 'person' AND l.system = e.system
+                  AND l.source_record_id = e.subject_key
+UNION ALL
+SELECT l.person_id, e.event_id, e.system, e.event_type, e.event_date, e.known_date, e.attributes
+FROM current_event e
+JOIN (SELECT DISTINCT system, subject, subject_key, source_record_id FROM current_relation) r
+  ON e.subject = r.subject AND e.system = r.system AND e.subject_key = r.subject_key
+JOIN person_link l ON l.system = r.system AND l.source_record_id = r.source_record_id
+"""
+
+
+def create_person_event_view(con: duckdb.DuckDBPyConnection) -> None:
+    """Define `person_event` over the warehouse's current events and the latest linkage."""
+    con.execute(PERSON_EVENT_VIEW)

@@ -1,0 +1,114 @@
+"""Features see only what was known before the as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from earlyhelp.features.build import build_features
+from earlyhelp.features.families import FAMILIES, Family
+from earlyhelp.warehouse.schema import connect
+
+AS_OF = dt.date(2024, 7, 1)
+
+
+def _event(
+    key: str, kind: str, happened: str, known: str, subject: str = "person"
+) -> dict[str, object]:
+    return {
+        "event_id": f"{key}:{kind}:{happened}:{known}",
+        "load_id": "load",
+        "source": "test",
+        "system": "csc",
+        "subject": subject,
+        "subject_key": key,
+        "event_type": kind,
+        "event_date": happened,
+        "known_date": known,
+        "attributes": "{}",
+        "line": 1,
+    }
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = connect(tmp_path / "w.duckdb")
+    con.execute(
+        "INSERT INTO load_lineage VALUES ('load', 'test', 'csc', 'f', 'x', now(), 1, 1, 0, false)"
+    )
+    events = pd.DataFrame(
+        [
+            _event("A", "csc.referral", "2024-05-01", "2024-05-02"),  # seen: 61 days before
+            _event("A", "csc.referral", "2023-01-10", "2023-01-10"),  # seen: 18 months before
+            _event("A", "csc.referral", "2024-06-20", "2024-07-05"),  # happened before, known after
+            _event("A", "csc.referral", "2024-08-01", "2024-08-01"),  # in the future
+            _event("B", "police.da_incident", "2024-03-01", "2024-03-04"),  # a housemate's
+            _event("B", "police.da_incident", "2024-03-01", "2024-03-04"),  # (the same, twice)
+        ]
+    ).drop_duplicates("event_id")
+    con.register("incoming", events)
+    con.execute("INSERT INTO event BY NAME SELECT * FROM incoming")
+    links = pd.DataFrame(
+        {
+            "system": ["csc", "csc"],
+            "source_record_id": ["A", "B"],
+            "person_id": ["P1", "P2"],
+            "link_confidence": [None, None],
+            "run_id": [1, 1],
+        }
+    )
+    con.register("incoming", links)
+    con.execute("INSERT INTO person_link BY NAME SELECT * FROM incoming")
+    con.execute(
+        "INSERT INTO membership VALUES ('P1', 'H1', '2020-01-01', NULL, 'child'), "
+        "('P2', 'H1', '2020-01-01', NULL, 'adult'), ('P3', 'H2', '2025-01-01', NULL, 'adult')"
+    )
+    return con
+
+
+def test_only_events_known_before_the_as_of_date_count(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    features = build_features(warehouse, [AS_OF]).set_index("person_id")
+    child = features.loc["P1"]
+    assert (
+        child["csc_referrals_3m"],
+        child["csc_referrals_12m"],
+        child["csc_referrals_24m"],
+        child["csc_referrals_ever"],
+    ) == (1, 1, 2, 2)
+    assert child["csc_referrals_days_since"] == 61
+
+
+def test_a_housemates_events_count_once_for_the_household_not_for_the_person(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    child = build_features(warehouse, [AS_OF]).set_index("person_id").loc["P1"]
+    assert child["police_da_12m"] == 0
+    assert child["household_police_da_6m"] == 1 and child["household_police_da_3m"] == 0
+
+
+def test_the_cohort_is_who_lived_here_at_the_as_of_date(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    features = build_features(warehouse, [AS_OF, dt.date(2025, 6, 1)])
+    assert set(features[features["as_of"] == pd.Timestamp(AS_OF)]["person_id"]) == {"P1", "P2"}
+    later = features[features["as_of"] == pd.Timestamp("2025-06-01")].set_index("person_id")
+    assert set(later.index) == {"P1", "P2", "P3"}
+    assert later.loc["P1", "csc_referrals_ever"] == 4  # all four known by then
+    assert later["csc_referrals_days_since"].isna()["P3"]
+
+
+def test_every_feature_says_what_it_is_in_words() -> None:
+    family = next(f for f in FAMILIES if f.name == "household_police_da")
+    assert family.describe("household_police_da_6m", 2) == (
+        "2 police domestic-abuse notifications in the household in the last 6 months"
+    )
+    single = Family("x", ("csc.referral",), "referral", "referrals")
+    assert single.describe("x_ever", 1) == "1 referral ever"
+    names = [n for f in FAMILIES for n in f.feature_names()]
+    assert len(names) == len(set(names))
