@@ -27,16 +27,27 @@ def address_key_sql(address: str, postcode: str) -> str:
 
 
 def sightings(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.DataFrame:
-    """Dated sightings of linked people at properties: ``person_id, uprn, seen_from, seen_to``."""
+    """Dated sightings of linked people at properties: ``person_id, uprn, seen_from, seen_to``.
+
+    A record from a person table (no dates of its own) is dated by its system's events about it.
+    """
     con.register("linked_records", links[["key", "person_id"]])
     try:
         return con.execute(f"""
             WITH gazetteer AS (
                 SELECT {address_key_sql("address", "postcode")} AS place, min(uprn) AS uprn
                 FROM current_ct_account WHERE uprn IS NOT NULL GROUP BY place
+            ), record_events AS (  -- when a person table's records were active, from their events
+                SELECT system, subject_key AS source_record_id, min(event_date) AS first_event,
+                       max(event_date) AS last_event
+                FROM current_event WHERE subject = 'person' GROUP BY system, subject_key
             ), seen AS (
-                SELECT system, source_record_id, uprn, address, postcode, first_seen, last_seen
-                FROM current_person_record WHERE first_seen IS NOT NULL
+                SELECT p.system, p.source_record_id, p.uprn, p.address, p.postcode,
+                       coalesce(p.first_seen, e.first_event) AS first_seen,
+                       coalesce(p.last_seen, e.last_event) AS last_seen
+                FROM current_person_record p LEFT JOIN record_events e
+                  USING (system, source_record_id)
+                WHERE coalesce(p.first_seen, e.first_event) IS NOT NULL
                 UNION ALL
                 SELECT r.system, r.source_record_id, a.uprn, a.address, a.postcode, a.start_date,
                        coalesce(a.end_date, current_date)
