@@ -1,0 +1,1 @@
+"""Modelling: datasets of features and labels, temporal validation, models and their measures."""
