@@ -15,6 +15,7 @@ import pandas as pd
 
 from earlyhelp.features.families import FAMILIES, Family
 from earlyhelp.features.person_events import create_person_event_view
+from earlyhelp.features.profile import profile_features
 
 
 def _columns(families: Sequence[Family]) -> list[str]:
@@ -87,4 +88,5 @@ def build_features(
     frame = con.execute(feature_sql(families), {"as_of": list(as_of)}).df()
     counts = [c for f in families for c in f.feature_names() if not c.endswith("_days_since")]
     frame[counts] = frame[counts].fillna(0).astype("int64")
-    return frame.drop(columns=[c for c in frame.columns if c == "_none"])
+    frame = frame.drop(columns=[c for c in frame.columns if c == "_none"])
+    return frame.merge(profile_features(con, list(as_of)), on=["person_id", "as_of"], how="left")

@@ -1,0 +1,125 @@
+"""Features that are not counts of events: age, sex, the deprivation of home, school attendance
+and its trend, free school meals and special needs, and open episodes (early help, a child in
+need, temporary accommodation). Each sees only what was known before the as-of date.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+PROFILE_FEATURES: dict[str, str] = {
+    "age": "age in years",
+    "male": "recorded as male",
+    "imd_decile": "IMD decile of the home's area (1 is the most deprived)",
+    "absence_last_term": "share of sessions missed last term",
+    "absence_last_year": "share of sessions missed over the last three terms",
+    "unauthorised_last_year": "share of sessions missed without authority over three terms",
+    "absence_trend": "change in the share missed, last term against the one before",
+    "free_school_meals": "eligible for free school meals at the latest census",
+    "special_needs": "special educational needs at the latest census",
+    "open_early_help": "an early help episode open",
+    "open_child_in_need": "open to children's social care as a child in need",
+    "in_temporary_accommodation": "in temporary accommodation",
+}
+
+_NUMBER = "TRY_CAST(json_extract_string(e.attributes, '$.{field}') AS DOUBLE)"
+
+
+def _open(starts: str, ends: str) -> str:
+    return (
+        f"coalesce(sum(CASE WHEN e.event_type = '{starts}' THEN 1 "
+        f"WHEN e.event_type = '{ends}' THEN -1 END), 0) > 0"
+    )
+
+
+PROFILE_SQL = f"""
+WITH as_of AS (SELECT unnest($as_of::DATE[]) AS as_of),
+resident AS (
+    SELECT m.person_id, min(m.household_id) AS household_id, a.as_of
+    FROM membership m JOIN as_of a
+      ON m.from_date < a.as_of AND (m.to_date IS NULL OR m.to_date >= a.as_of)
+    GROUP BY m.person_id, a.as_of
+),
+identity AS (
+    SELECT l.person_id, mode(r.dob) AS dob,
+           mode(CASE WHEN upper(r.sex) LIKE 'M%' THEN 1 WHEN upper(r.sex) LIKE 'F%' THEN 0 END)
+             AS male
+    FROM person_link l JOIN current_person_record r
+      ON r.system = l.system AND r.source_record_id = l.source_record_id
+    GROUP BY l.person_id
+),
+terms AS (
+    SELECT r.person_id, r.as_of,
+           {_NUMBER.format(field="authorised")} + {_NUMBER.format(field="unauthorised")} AS missed,
+           {_NUMBER.format(field="unauthorised")} AS unauthorised,
+           {_NUMBER.format(field="sessions_possible")} AS possible,
+           row_number() OVER (PARTITION BY r.person_id, r.as_of ORDER BY e.event_date DESC) AS back
+    FROM resident r JOIN person_event e
+      ON e.person_id = r.person_id AND e.event_type = 'edu.absence_term'
+     AND e.known_date < r.as_of
+),
+attendance AS (
+    SELECT person_id, as_of,
+           sum(missed) FILTER (WHERE back = 1) / nullif(sum(possible) FILTER (WHERE back = 1), 0)
+             AS absence_last_term,
+           sum(missed) FILTER (WHERE back <= 3) / nullif(sum(possible) FILTER (WHERE back <= 3), 0)
+             AS absence_last_year,
+           sum(unauthorised) FILTER (WHERE back <= 3)
+             / nullif(sum(possible) FILTER (WHERE back <= 3), 0) AS unauthorised_last_year,
+           sum(missed) FILTER (WHERE back = 1)
+             / nullif(sum(possible) FILTER (WHERE back = 1), 0)
+             - sum(missed) FILTER (WHERE back = 2)
+             / nullif(sum(possible) FILTER (WHERE back = 2), 0) AS absence_trend
+    FROM terms WHERE back <= 3 GROUP BY person_id, as_of
+),
+census AS (
+    SELECT r.person_id, r.as_of,
+           arg_max(json_extract_string(e.attributes, '$.fsm'), e.event_date) IN ('True', 'true')
+             AS free_school_meals,
+           coalesce(arg_max(json_extract_string(e.attributes, '$.sen'), e.event_date), '') <> ''
+             AS special_needs
+    FROM resident r JOIN person_event e
+      ON e.person_id = r.person_id AND e.event_type = 'edu.census' AND e.known_date < r.as_of
+    GROUP BY r.person_id, r.as_of
+),
+states AS (
+    SELECT r.person_id, r.as_of,
+           {_open("eh.episode_start", "eh.episode_end")} AS open_early_help,
+           {_open("csc.cin_start", "csc.cin_end")} AS open_child_in_need,
+           {_open("housing.ta_start", "housing.ta_end")} AS in_temporary_accommodation
+    FROM resident r JOIN person_event e
+      ON e.person_id = r.person_id AND e.known_date < r.as_of
+     AND e.event_type IN ('eh.episode_start', 'eh.episode_end', 'csc.cin_start', 'csc.cin_end',
+                          'housing.ta_start', 'housing.ta_end')
+    GROUP BY r.person_id, r.as_of
+)
+SELECT r.person_id, r.as_of,
+       date_diff('day', i.dob, r.as_of) / 365.25 AS age, i.male,
+       area.imd_decile,
+       t.absence_last_term, t.absence_last_year, t.unauthorised_last_year, t.absence_trend,
+       c.free_school_meals, c.special_needs,
+       s.open_early_help, s.open_child_in_need, s.in_temporary_accommodation
+FROM resident r
+LEFT JOIN identity i USING (person_id)
+LEFT JOIN household h ON h.household_id = r.household_id
+LEFT JOIN (SELECT lsoa, any_value(imd_decile) AS imd_decile FROM current_area GROUP BY lsoa) area
+  ON area.lsoa = h.lsoa
+LEFT JOIN attendance t USING (person_id, as_of)
+LEFT JOIN census c USING (person_id, as_of)
+LEFT JOIN states s USING (person_id, as_of)
+"""
+
+
+def profile_features(con: duckdb.DuckDBPyConnection, as_of: list[object]) -> pd.DataFrame:
+    """The profile features of every resident at every as-of date (flags as 0 or 1)."""
+    frame = con.execute(PROFILE_SQL, {"as_of": as_of}).df()
+    flags = [
+        "free_school_meals",
+        "special_needs",
+        "open_early_help",
+        "open_child_in_need",
+        "in_temporary_accommodation",
+    ]
+    frame[flags] = frame[flags].fillna(False).astype("int64")
+    return frame
