@@ -20,6 +20,7 @@ from earlyhelp.canonical import PERSON_FIELDS
 from earlyhelp.ingest.readers import ExtractError, RawTable, read_csv, read_frame, read_xlsx
 from earlyhelp.ingest.spec import SourceSpec
 from earlyhelp.ingest.validate import Validated, validate
+from earlyhelp.warehouse.schema import append
 
 
 @dataclass
@@ -141,39 +142,29 @@ def _write(
     """Everything from one file, with its lineage, in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
+        stamp = {"load_id": load_id, "source": name, "system": spec.system}
         if len(result.people):
-            people = _distinct_people(result.people)
-            people.insert(0, "system", spec.system)
-            people.insert(0, "source", name)
-            people.insert(0, "load_id", load_id)
-            con.register("incoming", people)
-            con.execute("INSERT INTO person_record BY NAME SELECT * FROM incoming")
+            append(con, "person_record", _distinct_people(result.people), stamp)
         if len(result.events):
             events = result.events.rename(columns={"_line": "line"})
             events["event_id"] = load_id + ":" + events["event_id"]
-            events.insert(0, "system", spec.system)
-            events.insert(0, "source", name)
-            events.insert(0, "load_id", load_id)
-            con.register("incoming", events)
-            con.execute("INSERT INTO event BY NAME SELECT * FROM incoming")
+            append(con, "event", events, stamp)
         if len(result.relations):
-            relations = result.relations.drop_duplicates()
-            relations.insert(0, "system", spec.system)
-            relations.insert(0, "load_id", load_id)
-            con.register("incoming", relations)
-            con.execute("INSERT INTO relation BY NAME SELECT * FROM incoming")
+            append(
+                con,
+                "relation",
+                result.relations.drop_duplicates(),
+                {"load_id": load_id, "system": spec.system},
+            )
         if spec.reference and len(result.reference):
-            reference = result.reference.copy()
-            reference.insert(0, "load_id", load_id)
-            con.register("incoming", reference)
-            con.execute(f"INSERT INTO {spec.reference.table} BY NAME SELECT * FROM incoming")
+            append(con, spec.reference.table, result.reference, {"load_id": load_id})
         if len(result.quarantine):
-            quarantine = result.quarantine.copy()
-            quarantine.insert(0, "file", target)
-            quarantine.insert(0, "source", name)
-            quarantine.insert(0, "load_id", load_id)
-            con.register("incoming", quarantine)
-            con.execute("INSERT INTO quarantine BY NAME SELECT * FROM incoming")
+            append(
+                con,
+                "quarantine",
+                result.quarantine,
+                {"load_id": load_id, "source": name, "file": target},
+            )
         if spec.mode == "snapshot":  # a full extract replaces the source's earlier ones
             con.execute("UPDATE load_lineage SET superseded = true WHERE source = ?", [name])
         con.execute(
@@ -193,8 +184,6 @@ def _write(
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    finally:
-        con.unregister("incoming")
 
 
 def _distinct_people(people: pd.DataFrame) -> pd.DataFrame:

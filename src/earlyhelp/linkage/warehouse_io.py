@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from earlyhelp.canonical import PERSON_FIELDS
+from earlyhelp.warehouse.schema import append
 
 LOCATION_FIELDS = ("address", "postcode", "uprn")
 
@@ -65,19 +66,11 @@ def save_run(
     run_id = int(row[0]) if row else 1
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, frame in (
-            ("person_link", links.assign(run_id=run_id)),
-            ("household", homes),
-            ("membership", members),
-        ):
+        for table, frame in (("person_link", links), ("household", homes), ("membership", members)):
             con.execute(f"DELETE FROM {table}")
-            con.register("incoming", frame)
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-            con.unregister("incoming")
+            append(con, table, frame, {"run_id": run_id} if table == "person_link" else None)
         if len(history):
-            con.register("incoming", history.assign(run_id=run_id))
-            con.execute("INSERT INTO person_id_history BY NAME SELECT * FROM incoming")
-            con.unregister("incoming")
+            append(con, "person_id_history", history, {"run_id": run_id})
         con.execute(
             "INSERT INTO link_run VALUES (?, now(), ?, ?, ?, ?, ?)",
             [

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS load_lineage (
@@ -88,3 +90,20 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute(LINKAGE_SCHEMA)
     con.execute(CURRENT_VIEWS)
     return con
+
+
+def append(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: pd.DataFrame,
+    stamp: Mapping[str, str | int] | None = None,
+) -> None:
+    """Append a frame's rows to a table by column name, each stamped with constant columns."""
+    stamped = rows.copy()
+    for column, value in (stamp or {}).items():
+        stamped[column] = value
+    con.register("incoming", stamped)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    finally:
+        con.unregister("incoming")
