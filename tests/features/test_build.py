@@ -12,42 +12,23 @@ import pytest
 from earlyhelp.features.build import build_features
 from earlyhelp.features.families import FAMILIES, Family
 from earlyhelp.warehouse.schema import connect
+from tests.warehouse_rows import current_load, event
 
 AS_OF = dt.date(2024, 7, 1)
-
-
-def _event(
-    key: str, kind: str, happened: str, known: str, subject: str = "person"
-) -> dict[str, object]:
-    return {
-        "event_id": f"{key}:{kind}:{happened}:{known}",
-        "load_id": "load",
-        "source": "test",
-        "system": "csc",
-        "subject": subject,
-        "subject_key": key,
-        "event_type": kind,
-        "event_date": happened,
-        "known_date": known,
-        "attributes": "{}",
-        "line": 1,
-    }
 
 
 @pytest.fixture
 def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = connect(tmp_path / "w.duckdb")
-    con.execute(
-        "INSERT INTO load_lineage VALUES ('load', 'test', 'csc', 'f', 'x', now(), 1, 1, 0, false)"
-    )
+    current_load(con)
     events = pd.DataFrame(
         [
-            _event("A", "csc.referral", "2024-05-01", "2024-05-02"),  # seen: 61 days before
-            _event("A", "csc.referral", "2023-01-10", "2023-01-10"),  # seen: 18 months before
-            _event("A", "csc.referral", "2024-06-20", "2024-07-05"),  # happened before, known after
-            _event("A", "csc.referral", "2024-08-01", "2024-08-01"),  # in the future
-            _event("B", "police.da_incident", "2024-03-01", "2024-03-04"),  # a housemate's
-            _event("B", "police.da_incident", "2024-03-01", "2024-03-04"),  # (the same, twice)
+            event("A", "csc.referral", "2024-05-01", "2024-05-02"),  # seen: 61 days before
+            event("A", "csc.referral", "2023-01-10", "2023-01-10"),  # seen: 18 months before
+            event("A", "csc.referral", "2024-06-20", "2024-07-05"),  # happened before, known after
+            event("A", "csc.referral", "2024-08-01", "2024-08-01"),  # in the future
+            event("B", "police.da_incident", "2024-03-01", "2024-03-04"),  # a housemate's
+            event("B", "police.da_incident", "2024-03-01", "2024-03-04"),  # (the same, twice)
         ]
     ).drop_duplicates("event_id")
     con.register("incoming", events)

@@ -11,32 +11,15 @@ import pytest
 
 from earlyhelp.outcomes.registry import OUTCOMES
 from earlyhelp.warehouse.schema import connect
+from tests.warehouse_rows import current_load, event
 
 AS_OF = dt.date(2024, 7, 1)
-
-
-def _event(key: str, kind: str, day: str, subject: str = "person") -> dict[str, object]:
-    return {
-        "event_id": f"{key}:{kind}:{day}",
-        "load_id": "load",
-        "source": "test",
-        "system": "csc",
-        "subject": subject,
-        "subject_key": key,
-        "event_type": kind,
-        "event_date": day,
-        "known_date": day,
-        "attributes": "{}",
-        "line": 1,
-    }
 
 
 @pytest.fixture
 def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = connect(tmp_path / "w.duckdb")
-    con.execute(
-        "INSERT INTO load_lineage VALUES ('load', 'test', 'csc', 'f', 'x', now(), 1, 1, 0, false)"
-    )
+    current_load(con)
     people = {
         "C1": "2015-05-05",
         "C2": "2012-01-01",
@@ -71,14 +54,12 @@ def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         )
     events = pd.DataFrame(
         [
-            _event("C1", "csc.cp_plan_start", "2025-03-01"),  # within the window: label
-            _event("C2", "csc.cp_plan_start", "2025-07-01"),  # the day after it ends: not
-            _event(
-                "C3", "csc.cp_plan_start", "2024-01-01"
-            ),  # on a plan at the as-of: not in cohort
-            _event("Y1", "asb.perpetrator", "2024-07-01"),  # on the as-of date itself: label
-            _event("A1", "housing.homeless_relief_duty", "2024-09-01"),
-            _event("CT1", "revs.ct_liability_order", "2025-01-15", subject="account"),
+            event("C1", "csc.cp_plan_start", "2025-03-01"),  # within the window: label
+            event("C2", "csc.cp_plan_start", "2025-07-01"),  # the day after it ends: not
+            event("C3", "csc.cp_plan_start", "2024-01-01"),  # on a plan at the as-of: not in cohort
+            event("Y1", "asb.perpetrator", "2024-07-01"),  # on the as-of date itself: label
+            event("A1", "housing.homeless_relief_duty", "2024-09-01"),
+            event("CT1", "revs.ct_liability_order", "2025-01-15", subject="account"),
         ]
     )
     con.register("incoming", events)
