@@ -78,3 +78,11 @@ def test_features_refuses_a_malformed_date_naming_it(tmp_path: Path) -> None:
     )
     assert result.exit_code != 0
     assert "2024-7-1" in result.output
+
+
+def test_train_refuses_an_unknown_outcome_naming_the_choices(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["train", "--outcome", "burglary", "--warehouse", str(tmp_path / "w.duckdb")]
+    )
+    assert result.exit_code != 0
+    assert "burglary" in result.output and "safeguarding" in result.output

@@ -226,6 +226,58 @@ def features(
     console.print(f"{len(frame):,} rows x {frame.shape[1] - 3} features -> {output}")
 
 
+@app.command()
+def train(
+    outcome: list[str] = typer.Option([], help="Outcome to validate (default: all four)."),
+    warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+) -> None:
+    """Validate each outcome's models through time and print their out-of-time measures."""
+    from earlyhelp.features.build import build_features
+    from earlyhelp.modelling.as_of import quarterly_as_of
+    from earlyhelp.modelling.dataset import assemble
+    from earlyhelp.modelling.train import validate_outcome
+    from earlyhelp.outcomes.registry import OUTCOMES
+    from earlyhelp.warehouse.schema import connect
+
+    unknown = sorted(set(outcome) - set(OUTCOMES))
+    if unknown:
+        raise typer.BadParameter(f"unknown outcome(s) {unknown}; choose from {sorted(OUTCOMES)}")
+    con = connect(warehouse or get_settings().warehouse_path)
+    dates = quarterly_as_of(con)
+    table = Table(
+        title=f"Out-of-time validation, {len(dates)} quarterly as-of dates "
+        f"({dates[0]} to {dates[-1]})"
+        if dates
+        else "No as-of dates"
+    )
+    for column in (
+        "outcome",
+        "rows",
+        "base rate",
+        "AUC (95% CI)",
+        "logistic AUC",
+        "precision@capacity",
+        "ECE",
+    ):
+        table.add_column(column)
+    with console.status("building features"):
+        features_frame = build_features(con, dates)
+    for name in outcome or list(OUTCOMES):
+        with console.status(f"validating {name}"):
+            result = validate_outcome(assemble(con, OUTCOMES[name], dates, features_frame))
+        card = result.lightgbm
+        table.add_row(
+            name,
+            f"{card.rows:,}",
+            f"{card.base_rate:.4f}",
+            f"{card.auc:.3f} ({card.auc_ci[0]:.3f}-{card.auc_ci[1]:.3f})",
+            f"{result.logistic.auc:.3f}",
+            f"{card.precision_at_capacity:.3f}",
+            f"{card.ece:.4f}",
+        )
+    console.print(table)
+
+
 def print_summary(manifest: dict[str, Any], target: Path) -> None:
     """The council in a few tables: rates beside targets, the oracle, the files."""
     from earlyhelp.synth.calibration import TARGET_BY_NAME

@@ -76,6 +76,8 @@ def validate_outcome(data: pd.DataFrame, capacity_share: float = 0.05, seed: int
     for fold in temporal_folds(dates):
         train = data[day.isin(fold.train)]
         test = data[day.isin(fold.test)]
+        if train["label"].nunique() < 2 or test.empty:
+            continue  # nothing to learn from (or test) in this period
         booster = _lightgbm(train, columns, seed)
         baseline = _logistic(train, columns)
         parts.append(
