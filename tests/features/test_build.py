@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import duckdb
@@ -11,7 +12,7 @@ import pytest
 
 from earlyhelp.features.build import build_features
 from earlyhelp.features.families import FAMILIES, Family
-from earlyhelp.warehouse.schema import connect
+from earlyhelp.warehouse.schema import append, connect
 from tests.warehouse_rows import current_load, event
 
 AS_OF = dt.date(2024, 7, 1)
@@ -93,3 +94,30 @@ def test_every_feature_says_what_it_is_in_words() -> None:
     assert single.describe("x_ever", 1) == "1 referral ever"
     names = [n for f in FAMILIES for n in f.feature_names()]
     assert len(names) == len(set(names))
+
+
+def test_a_family_can_count_only_the_events_where_the_person_had_a_role(tmp_path: Path) -> None:
+    con = connect(tmp_path / "roles.duckdb")
+    current_load(con)
+    rows = [
+        event("A", "police.da_incident", day, attributes=json.dumps({"role": role}))
+        for day, role in (
+            ("2024-02-01", "victim"),
+            ("2024-03-01", "child present"),
+            ("2024-04-01", "victim"),
+        )
+    ]
+    append(con, "event", pd.DataFrame(rows))
+    append(
+        con,
+        "person_link",
+        pd.DataFrame(
+            {"system": ["csc"], "source_record_id": ["A"], "person_id": ["P1"], "run_id": [1]}
+        ),
+    )
+    con.execute("INSERT INTO membership VALUES ('P1', 'H1', '2020-01-01', NULL, 'adult')")
+    victim = Family(
+        "victim", ("police.da_incident",), "notification", "notifications", role="victim"
+    )
+    row = build_features(con, [AS_OF], [victim]).set_index("person_id").loc["P1"]
+    assert row["victim_ever"] == 2 and row["victim_3m"] == 1

@@ -18,18 +18,28 @@ from earlyhelp.features.person_events import create_person_event_view
 from earlyhelp.features.profile import profile_features
 
 
+def _condition(family: Family) -> str:
+    """SQL: an event belongs to the family (its type, and the role or DASH level if named)."""
+    types = ", ".join(f"'{t}'" for t in family.event_types)
+    condition = f"event_type IN ({types})"
+    if family.role:
+        condition += f" AND role = '{family.role}'"
+    if family.dash:
+        condition += f" AND dash = '{family.dash}'"
+    return condition
+
+
 def _columns(families: Sequence[Family]) -> list[str]:
     out = []
     for family in families:
-        types = ", ".join(f"'{t}'" for t in family.event_types)
+        condition = _condition(family)
         for window in family.windows:
             recent = f" AND event_date >= as_of - INTERVAL {window} MONTH" if window else ""
             out.append(
-                f"count(*) FILTER (WHERE event_type IN ({types}){recent}) "
-                f"AS {family.feature_name(window)}"
+                f"count(*) FILTER (WHERE {condition}{recent}) AS {family.feature_name(window)}"
             )
         out.append(
-            f"date_diff('day', max(event_date) FILTER (WHERE event_type IN ({types})), as_of) "
+            f"date_diff('day', max(event_date) FILTER (WHERE {condition}), as_of) "
             f"AS {family.name}_days_since"
         )
     return out
@@ -43,7 +53,9 @@ def feature_sql(families: Sequence[Family]) -> str:
     return f"""
     WITH as_of AS (SELECT unnest($as_of::DATE[]) AS as_of),
     events AS (
-        SELECT DISTINCT person_id, event_id, event_type, event_date, known_date
+        SELECT DISTINCT person_id, event_id, event_type, event_date, known_date,
+               json_extract_string(attributes, '$.role') AS role,
+               json_extract_string(attributes, '$.dash') AS dash
         FROM person_event WHERE event_type IN ({wanted})
     ),
     resident AS (
@@ -52,14 +64,14 @@ def feature_sql(families: Sequence[Family]) -> str:
           ON m.from_date < a.as_of AND (m.to_date IS NULL OR m.to_date >= a.as_of)
     ),
     own_seen AS (
-        SELECT r.person_id, r.as_of, e.event_id, e.event_type, e.event_date
+        SELECT r.person_id, r.as_of, e.event_id, e.event_type, e.event_date, e.role, e.dash
         FROM resident r JOIN events e
           ON e.person_id = r.person_id AND e.known_date < r.as_of
     ),
     own AS (SELECT person_id, as_of, {", ".join(_columns(own))}
             FROM own_seen GROUP BY person_id, as_of),
     home_seen AS (
-        SELECT DISTINCT r.person_id, r.as_of, e.event_id, e.event_type, e.event_date
+        SELECT DISTINCT r.person_id, r.as_of, e.event_id, e.event_type, e.event_date, e.role, e.dash
         FROM resident r
         JOIN resident o ON o.household_id = r.household_id AND o.as_of = r.as_of
                        AND o.person_id <> r.person_id

@@ -24,6 +24,8 @@ class Family:
     scope: Literal["person", "household"] = "person"
     windows: tuple[int | None, ...] = WINDOWS
     direction: str = "raises"  # how the factor tends to move the risk, in words
+    role: str | None = None  # only events where the person had this role (police, ASB)
+    dash: str | None = None  # only domestic-abuse notifications assessed at this DASH level
 
     def feature_names(self) -> list[str]:
         """Every feature this family yields, in a stable order."""
@@ -161,6 +163,56 @@ FAMILIES: tuple[Family, ...] = (
         ("police.missing_episode",),
         "missing-person episode",
         "missing-person episodes",
+        scope="household",
+    ),
+    Family(
+        "da_victim",
+        ("police.da_incident",),
+        "domestic-abuse notification as victim",
+        "domestic-abuse notifications as victim",
+        role="victim",
+    ),
+    Family(
+        "da_perpetrator",
+        ("police.da_incident",),
+        "domestic-abuse notification as perpetrator",
+        "domestic-abuse notifications as perpetrator",
+        role="perpetrator",
+    ),
+    Family(
+        "da_child_present",
+        ("police.da_incident",),
+        "domestic-abuse notification with the child present",
+        "domestic-abuse notifications with the child present",
+        role="child present",
+    ),
+    Family(
+        "household_da_high_risk",
+        ("police.da_incident",),
+        "high-risk (DASH) domestic-abuse notification",
+        "high-risk (DASH) domestic-abuse notifications",
+        scope="household",
+        dash="high",
+    ),
+    Family(
+        "household_cp_plans",
+        ("csc.cp_plan_start",),
+        "child protection plan",
+        "child protection plans",
+        scope="household",
+    ),
+    Family(
+        "household_youth_offences",
+        ("yjs.offence",),
+        "youth offence",
+        "youth offences",
+        scope="household",
+    ),
+    Family(
+        "household_suspensions",
+        ("edu.suspension",),
+        "suspension from school",
+        "suspensions from school",
         scope="household",
     ),
 )
