@@ -55,7 +55,7 @@ def simulate_csc(
     for month in range(world.calendar.months):
         view = month_view(world, month)
         child = view.age < 18
-        _close_episodes(world, view, month, rng, log, status, opened, in_need)
+        _close_episodes(world, month, rng, log, status, opened, in_need)
         people, households = view.person[child], view.household[child]
         k, age, z, dep = view.harm[child], view.age[child], view.z[child], view.deprivation[child]
         eligible = status[people] == NONE
@@ -201,7 +201,6 @@ def _referrals(
 
 def _close_episodes(
     world: World,
-    view: object,
     month: int,
     rng: np.random.Generator,
     log: EventLog,
