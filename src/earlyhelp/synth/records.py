@@ -5,6 +5,7 @@ identifiers). The truth keeps the person behind every record.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,15 +97,18 @@ def render(
     middle = people["middle_names"][person].astype(object)
     dob = people["dob"][person].astype(np.int64)
 
-    first = _nicknames(first, rng.random(n) < mess.nickname, rng)
-    first = _typos(first, rng.random(n) < mess.typo, rng)
-    surname = _typos(surname, rng.random(n) < mess.typo, rng)
+    first = _garble(first, rng.random(n) < mess.nickname, _nickname, rng)
+    first = _garble(first, rng.random(n) < mess.typo, typo, rng)
+    surname = _garble(surname, rng.random(n) < mess.typo, typo, rng)
     dob_text = _dobs(dob, day, mess, rng)
     postcode = geo.prop_postcode[prop].astype(object)
-    postcode = _postcode_variants(postcode, rng.random(n) < mess.postcode_format, rng)
+    postcode = _garble(postcode, rng.random(n) < mess.postcode_format, _postcode_variant, rng)
     postcode = np.where(rng.random(n) < mess.missing_postcode, "", postcode)
-    address = _address_variants(
-        geo.prop_address[prop].astype(object), rng.random(n) < mess.address_variant, rng
+    address = _garble(
+        geo.prop_address[prop].astype(object),
+        rng.random(n) < mess.address_variant,
+        _address_variant,
+        rng,
     )
     missing_id = mess.missing_identifier
 
@@ -131,12 +135,16 @@ def render(
     )
 
 
-def _typos(
-    values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator
+def _garble(
+    values: npt.NDArray[np.object_],
+    where: npt.NDArray[np.bool_],
+    change: Callable[[str, np.random.Generator], str],
+    rng: np.random.Generator,
 ) -> npt.NDArray[np.object_]:
+    """A copy of the values with one kind of error applied where chosen."""
     out = values.copy()
     for i in np.flatnonzero(where).tolist():
-        out[i] = typo(str(values[i]), rng)
+        out[i] = change(str(values[i]), rng)
     return out
 
 
@@ -157,15 +165,10 @@ def typo(word: str, rng: np.random.Generator) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def _nicknames(
-    values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator
-) -> npt.NDArray[np.object_]:
-    out = values.copy()
-    for i in np.flatnonzero(where).tolist():
-        options = NICKNAMES.get(str(values[i]))
-        if options:
-            out[i] = options[int(rng.integers(len(options)))]
-    return out
+def _nickname(name: str, rng: np.random.Generator) -> str:
+    """A known short form of a given name (the name itself when it has none)."""
+    options = NICKNAMES.get(name)
+    return options[int(rng.integers(len(options)))] if options else name
 
 
 def _dobs(
@@ -193,32 +196,19 @@ def _dobs(
     return text
 
 
-def _postcode_variants(
-    values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator
-) -> npt.NDArray[np.object_]:
-    out = values.copy()
-    for i in np.flatnonzero(where).tolist():
-        code = str(values[i])
-        out[i] = [code.replace(" ", ""), code.lower(), code.replace(" ", "  ")][
-            int(rng.integers(3))
-        ]
-    return out
+def _postcode_variant(code: str, rng: np.random.Generator) -> str:
+    """The postcode without its space, in lower case, or with a double space."""
+    return [code.replace(" ", ""), code.lower(), code.replace(" ", "  ")][int(rng.integers(3))]
 
 
-def _address_variants(
-    values: npt.NDArray[np.object_], where: npt.NDArray[np.bool_], rng: np.random.Generator
-) -> npt.NDArray[np.object_]:
-    out = values.copy()
-    for i in np.flatnonzero(where).tolist():
-        line = str(values[i])
-        kind = int(rng.integers(3))
-        if kind == 0:
-            for full, short in _STREET_SHORT.items():
-                line = line.replace(f" {full}", f" {short}")
-        elif kind == 1:
-            line = line.upper()
-        else:
-            head, _, rest = line.partition(" ")
-            line = f"{head}, {rest}" if head[:1].isdigit() else line.replace(" ", ", ", 2)
-        out[i] = line
-    return out
+def _address_variant(line: str, rng: np.random.Generator) -> str:
+    """The address written another way: abbreviated street types, capitals, or commas."""
+    kind = int(rng.integers(3))
+    if kind == 0:
+        for full, short in _STREET_SHORT.items():
+            line = line.replace(f" {full}", f" {short}")
+        return line
+    if kind == 1:
+        return line.upper()
+    head, _, rest = line.partition(" ")
+    return f"{head}, {rest}" if head[:1].isdigit() else line.replace(" ", ", ", 2)
