@@ -41,3 +41,25 @@ def small_councils(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def manifest(folder: Path) -> dict[str, object]:
     """A council's manifest."""
     return json.loads((folder / "manifest.json").read_text())  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def linked_small_council(
+    small_councils: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """Council "a" ingested and linked: a warehouse file that tests copy before changing."""
+    from earlyhelp.ingest.load import ingest
+    from earlyhelp.ingest.spec import load_sources
+    from earlyhelp.linkage.run import run_linkage
+    from earlyhelp.warehouse.schema import connect
+
+    folder = tmp_path_factory.mktemp("warehouse-a")
+    con = connect(folder / "warehouse.duckdb")
+    ingest(
+        load_sources(Path(__file__).resolve().parents[1] / "config" / "sources.yaml"),
+        small_councils["a"],
+        con,
+    )
+    run_linkage(con, folder / "linkage")
+    con.close()
+    return folder / "warehouse.duckdb"

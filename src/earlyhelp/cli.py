@@ -135,21 +135,31 @@ def link(
     ctx: typer.Context,
     warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
     retrain: bool = typer.Option(True, help="Train the model afresh (else reuse the saved one)."),
+    known_identities: Path | None = typer.Option(
+        None,
+        help="Synthetic council's truth/record_person.parquet: take people from the truth "
+        "instead of linking, to measure what linkage errors cost the models.",
+    ),
 ) -> None:
     """Link every person record in the warehouse; keep person ids stable across runs."""
     logging.getLogger("splink").setLevel(logging.ERROR)  # its training notes are for developers
     if ctx.invoked_subcommand is not None:
         return
-    from earlyhelp.linkage.run import run_linkage
+    from earlyhelp.linkage.run import link_known_identities, run_linkage
     from earlyhelp.warehouse.schema import connect
 
     settings = get_settings()
     con = connect(warehouse or settings.warehouse_path)
+    model_dir = settings.data_dir / "models" / "linkage"
     with console.status("linking person records (Splink)"):
-        summary = run_linkage(con, settings.data_dir / "models" / "linkage", retrain=retrain)
+        if known_identities is not None:
+            summary = link_known_identities(con, known_identities)
+        else:
+            summary = run_linkage(con, model_dir, retrain=retrain)
+    source = f"people from {known_identities}" if known_identities else f"model: {model_dir}"
     console.print(
         f"Run {summary.run_id}: {summary.records:,} records -> {summary.people:,} people in "
-        f"{summary.households:,} households. Model: {summary.settings_path}"
+        f"{summary.households:,} households ({source})"
     )
     if summary.seen_before:
         share = summary.kept_ids / summary.seen_before
@@ -226,58 +236,6 @@ def features(
     console.print(f"{len(frame):,} rows x {frame.shape[1] - 3} features -> {output}")
 
 
-@app.command()
-def train(
-    outcome: list[str] = typer.Option([], help="Outcome to validate (default: all four)."),
-    warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
-) -> None:
-    """Validate each outcome's models through time and print their out-of-time measures."""
-    from earlyhelp.features.build import build_features
-    from earlyhelp.modelling.as_of import quarterly_as_of
-    from earlyhelp.modelling.dataset import assemble
-    from earlyhelp.modelling.train import validate_outcome
-    from earlyhelp.outcomes.registry import OUTCOMES
-    from earlyhelp.warehouse.schema import connect
-
-    unknown = sorted(set(outcome) - set(OUTCOMES))
-    if unknown:
-        raise typer.BadParameter(f"unknown outcome(s) {unknown}; choose from {sorted(OUTCOMES)}")
-    con = connect(warehouse or get_settings().warehouse_path)
-    dates = quarterly_as_of(con)
-    table = Table(
-        title=f"Out-of-time validation, {len(dates)} quarterly as-of dates "
-        f"({dates[0]} to {dates[-1]})"
-        if dates
-        else "No as-of dates"
-    )
-    for column in (
-        "outcome",
-        "rows",
-        "base rate",
-        "AUC (95% CI)",
-        "logistic AUC",
-        "precision@capacity",
-        "ECE",
-    ):
-        table.add_column(column)
-    with console.status("building features"):
-        features_frame = build_features(con, dates)
-    for name in outcome or list(OUTCOMES):
-        with console.status(f"validating {name}"):
-            result = validate_outcome(assemble(con, OUTCOMES[name], dates, features_frame))
-        card = result.lightgbm
-        table.add_row(
-            name,
-            f"{card.rows:,}",
-            f"{card.base_rate:.4f}",
-            f"{card.auc:.3f} ({card.auc_ci[0]:.3f}-{card.auc_ci[1]:.3f})",
-            f"{result.logistic.auc:.3f}",
-            f"{card.precision_at_capacity:.3f}",
-            f"{card.ece:.4f}",
-        )
-    console.print(table)
-
-
 def print_summary(manifest: dict[str, Any], target: Path) -> None:
     """The council in a few tables: rates beside targets, the oracle, the files."""
     from earlyhelp.synth.calibration import TARGET_BY_NAME
@@ -311,3 +269,10 @@ def print_summary(manifest: dict[str, Any], target: Path) -> None:
         f"to {target / 'extracts'}, the truth to {target / 'truth'}, "
         f"and {target / 'manifest.json'}."
     )
+
+
+# Registered last: the model commands live in their own module.
+from earlyhelp.cli_models import models_app, train  # noqa: E402
+
+app.command()(train)
+app.add_typer(models_app, name="models")

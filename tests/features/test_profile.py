@@ -80,6 +80,8 @@ def test_profile_sees_attendance_census_and_episodes_as_known_then(tmp_path: Pat
     assert abs(row["absence_last_year"] - 45 / 300) < 1e-9
     assert abs(row["unauthorised_last_year"] - 24 / 300) < 1e-9
     assert abs(row["absence_trend"] - 0.20) < 1e-9
+    assert abs(row["absence_all_terms"] - 45 / 300) < 1e-9  # not the term known afterwards
+    assert row["household_absence_last_year"] == row["absence_last_year"]  # the only child
     assert (row["free_school_meals"], row["special_needs"], row["open_early_help"]) == (1, 1, 1)
     assert (row["male"], row["imd_decile"]) == (1, 2)
     assert 12.4 < row["age"] < 12.6

@@ -13,7 +13,7 @@ import pytest
 from earlyhelp.ingest.load import ingest
 from earlyhelp.ingest.spec import load_sources
 from earlyhelp.linkage.report import linkage_report
-from earlyhelp.linkage.run import run_linkage
+from earlyhelp.linkage.run import link_known_identities, run_linkage
 from earlyhelp.synth.records import typo
 from earlyhelp.warehouse.schema import connect
 
@@ -59,7 +59,7 @@ def test_linkage_of_a_council_is_accurate_and_builds_households(
     con = connect(tmp_path / "w.duckdb")
     ingest(SOURCES, council, con)
     summary = run_linkage(con, tmp_path / "model")
-    assert summary.settings_path.exists()
+    assert (tmp_path / "model" / "splink_settings.json").exists()
     report = linkage_report(con, council / "truth")
     quality = report["against_truth"]
     assert quality["pairwise_f1"] >= 0.99
@@ -90,3 +90,30 @@ def test_next_months_extracts_keep_the_ids_of_people_seen_before(
     assert second.kept_ids / second.seen_before >= 0.995
     history = con.execute("SELECT DISTINCT kind FROM person_id_history").fetchall()
     assert set(history) <= {("merge",), ("split",)}
+
+
+def test_known_identities_give_a_perfect_linkage_and_still_build_households(
+    small_councils: dict[str, Path], tmp_path: Path
+) -> None:
+    council = small_councils["a"]
+    con = connect(tmp_path / "w.duckdb")
+    ingest(SOURCES, council, con)
+    summary = link_known_identities(con, council / "truth" / "record_person.parquet")
+    quality = linkage_report(con, council / "truth")["against_truth"]
+    assert quality["pairwise_f1"] == 1.0
+    assert quality["over_merge_rate"] == 0.0
+    truth = pd.read_parquet(council / "truth" / "record_person.parquet")
+    assert summary.people == truth["person_id"].nunique()
+    assert summary.households > 0
+
+
+def test_known_identities_refuse_records_the_truth_does_not_hold(
+    small_councils: dict[str, Path], tmp_path: Path
+) -> None:
+    council = small_councils["a"]
+    con = connect(tmp_path / "w.duckdb")
+    ingest(SOURCES, council, con)
+    truth = pd.read_parquet(council / "truth" / "record_person.parquet")
+    truth.iloc[5:].to_parquet(tmp_path / "partial.parquet")
+    with pytest.raises(ValueError, match=r"not in .*partial\.parquet"):
+        link_known_identities(con, tmp_path / "partial.parquet")

@@ -16,6 +16,7 @@ import pandas as pd
 from earlyhelp.features.families import FAMILIES, Family
 from earlyhelp.features.person_events import create_person_event_view
 from earlyhelp.features.profile import profile_features
+from earlyhelp.features.states import state_features
 
 
 def _condition(family: Family) -> str:
@@ -101,4 +102,8 @@ def build_features(
     counts = [c for f in families for c in f.feature_names() if not c.endswith("_days_since")]
     frame[counts] = frame[counts].fillna(0).astype("int64")
     frame = frame.drop(columns=[c for c in frame.columns if c == "_none"])
-    return frame.merge(profile_features(con, list(as_of)), on=["person_id", "as_of"], how="left")
+    keys = ["person_id", "as_of"]
+    profile = profile_features(con, list(as_of)).merge(
+        state_features(con, list(as_of)), on=keys, how="left"
+    )
+    return frame.merge(profile, on=keys, how="left")

@@ -215,4 +215,32 @@ FAMILIES: tuple[Family, ...] = (
         "suspensions from school",
         scope="household",
     ),
+    Family(
+        "assessments",
+        ("csc.assessment",),
+        "social care assessment",
+        "social care assessments",
+        windows=(12, None),
+    ),
+    Family(
+        "cp_plans_ended",
+        ("csc.cp_plan_end", "csc.cla_end"),
+        "child protection plan or care episode ended",
+        "child protection plans or care episodes ended",
+        windows=(12, None),
+    ),
+    Family(
+        "permanent_exclusions",
+        ("edu.permanent_exclusion",),
+        "permanent exclusion from school",
+        "permanent exclusions from school",
+        windows=(24, None),
+    ),
+    Family(
+        "asb_victim",
+        ("asb.victim",),
+        "anti-social behaviour case as victim",
+        "anti-social behaviour cases as victim",
+        windows=(12, None),
+    ),
 )

@@ -8,6 +8,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from earlyhelp.features.states import STATE_FEATURES
+
 PROFILE_FEATURES: dict[str, str] = {
     "age": "age in years",
     "male": "recorded as male",
@@ -16,11 +18,19 @@ PROFILE_FEATURES: dict[str, str] = {
     "absence_last_year": "share of sessions missed over the last three terms",
     "unauthorised_last_year": "share of sessions missed without authority over three terms",
     "absence_trend": "change in the share missed, last term against the one before",
+    "absence_all_terms": "share of sessions missed over every term on record",
+    "household_absence_last_year": (
+        "share of sessions missed over the last three terms by the household's children"
+    ),
+    "household_unauthorised_last_year": (
+        "share of sessions missed without authority over three terms by the household's children"
+    ),
     "free_school_meals": "eligible for free school meals at the latest census",
     "special_needs": "special educational needs at the latest census",
     "open_early_help": "an early help episode open",
     "open_child_in_need": "open to children's social care as a child in need",
     "in_temporary_accommodation": "in temporary accommodation",
+    **STATE_FEATURES,
 }
 
 _NUMBER = "TRY_CAST(json_extract_string(e.attributes, '$.{field}') AS DOUBLE)"
@@ -70,8 +80,16 @@ attendance AS (
            sum(missed) FILTER (WHERE back = 1)
              / nullif(sum(possible) FILTER (WHERE back = 1), 0)
              - sum(missed) FILTER (WHERE back = 2)
-             / nullif(sum(possible) FILTER (WHERE back = 2), 0) AS absence_trend
-    FROM terms WHERE back <= 3 GROUP BY person_id, as_of
+             / nullif(sum(possible) FILTER (WHERE back = 2), 0) AS absence_trend,
+           sum(missed) / nullif(sum(possible), 0) AS absence_all_terms
+    FROM terms GROUP BY person_id, as_of
+),
+home_attendance AS (
+    SELECT r.household_id, r.as_of,
+           avg(t.absence_last_year) AS household_absence_last_year,
+           avg(t.unauthorised_last_year) AS household_unauthorised_last_year
+    FROM attendance t JOIN resident r USING (person_id, as_of)
+    GROUP BY r.household_id, r.as_of
 ),
 census AS (
     SELECT r.person_id, r.as_of,
@@ -98,6 +116,7 @@ SELECT r.person_id, r.as_of,
        date_diff('day', i.dob, r.as_of) / 365.25 AS age, i.male,
        area.imd_decile,
        t.absence_last_term, t.absence_last_year, t.unauthorised_last_year, t.absence_trend,
+       t.absence_all_terms, ha.household_absence_last_year, ha.household_unauthorised_last_year,
        c.free_school_meals, c.special_needs,
        s.open_early_help, s.open_child_in_need, s.in_temporary_accommodation
 FROM resident r
@@ -106,6 +125,7 @@ LEFT JOIN household h ON h.household_id = r.household_id
 LEFT JOIN (SELECT lsoa, any_value(imd_decile) AS imd_decile FROM current_area GROUP BY lsoa) area
   ON area.lsoa = h.lsoa
 LEFT JOIN attendance t USING (person_id, as_of)
+LEFT JOIN home_attendance ha ON ha.household_id = r.household_id AND ha.as_of = r.as_of
 LEFT JOIN census c USING (person_id, as_of)
 LEFT JOIN states s USING (person_id, as_of)
 """

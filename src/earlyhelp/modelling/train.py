@@ -1,16 +1,18 @@
-"""Temporal validation of LightGBM and a regularised logistic baseline for one outcome.
+"""Temporal validation of LightGBM and a regularised logistic baseline for one outcome, and the
+final model that the registry keeps.
 
 Each fold trains on as-of dates whose label windows closed before its test year; the test
-year's scores are pooled across folds, so every figure is out of time. Ranking measures come
-from the model fitted on all training dates; calibration measures from probabilities mapped
-(isotonic) on the training period's last year by a model that did not see it.
+years' scores are pooled, so every figure is out of time. Calibration is measured the way it is
+used: a fold's scores are mapped (isotonic) by what the earlier folds' out-of-time scores came
+to, and the final model, fitted on every date, is mapped by all the folds' out-of-time scores.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -21,18 +23,49 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from earlyhelp.modelling.metrics import Scorecard, scorecard
-from earlyhelp.modelling.splits import add_months, temporal_folds
+from earlyhelp.modelling.splits import Fold, temporal_folds
 
 ID_COLUMNS = ("unit_id", "as_of", "household_id", "label")
+DEFAULT_CAPACITY_SHARE = 0.02  # a team's monthly list: 2% of the cohort unless told otherwise
+LIGHTGBM_SETTINGS: dict[str, Any] = {
+    "n_estimators": 300,
+    "learning_rate": 0.03,
+    "num_leaves": 15,
+    "min_child_samples": 50,
+    "subsample": 0.8,
+    "subsample_freq": 1,
+    "colsample_bytree": 0.8,
+}
+LOGISTIC_SETTINGS: dict[str, Any] = {"C": 0.1, "max_iter": 500}
 
 
 @dataclass
 class Validation:
     """Out-of-time scores for every tested row, and their measures."""
 
-    scores: pd.DataFrame  # unit_id, as_of, label, lightgbm, logistic
+    scores: (
+        pd.DataFrame
+    )  # unit_id, as_of, household_id, label, fold, lightgbm, calibrated, logistic
     lightgbm: Scorecard
     logistic: Scorecard
+    folds: list[Fold]
+    per_fold: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class FinalModel:
+    """The model fitted on every date, with the calibration its scores are read through."""
+
+    booster: lgb.LGBMClassifier
+    features: list[str]
+    calibration_x: np.ndarray
+    calibration_y: np.ndarray
+    training: dict[str, Any]
+
+    def risk(self, rows: pd.DataFrame) -> np.ndarray:
+        """Calibrated chance of the outcome for each row."""
+        raw = proba(self.booster, rows[self.features])
+        return np.asarray(np.interp(raw, self.calibration_x, self.calibration_y))
 
 
 def feature_columns(data: pd.DataFrame) -> list[str]:
@@ -40,94 +73,135 @@ def feature_columns(data: pd.DataFrame) -> list[str]:
     return [c for c in data.columns if c not in ID_COLUMNS]
 
 
-def _proba(model: object, rows: pd.DataFrame) -> np.ndarray:
+def proba(model: object, rows: pd.DataFrame) -> np.ndarray:
     """The chance of the outcome for each row (scikit-learn's second column)."""
     return np.asarray(model.predict_proba(rows))[:, 1]  # type: ignore[attr-defined]
 
 
-def _lightgbm(train: pd.DataFrame, columns: list[str], seed: int) -> lgb.LGBMClassifier:
-    model = lgb.LGBMClassifier(
-        n_estimators=300,
-        learning_rate=0.03,
-        num_leaves=15,
-        min_child_samples=50,
-        subsample=0.8,
-        subsample_freq=1,
-        colsample_bytree=0.8,
-        random_state=seed,
-        verbose=-1,
-    )
+def fit_lightgbm(train: pd.DataFrame, columns: list[str], seed: int) -> lgb.LGBMClassifier:
+    """LightGBM with the platform's settings (shallow trees, many rows per leaf: council
+    cohorts are small and outcomes rare, so the model must not learn individuals)."""
+    model = lgb.LGBMClassifier(**LIGHTGBM_SETTINGS, random_state=seed, verbose=-1)
     model.fit(train[columns], train["label"])
     return model
 
 
 def _logistic(train: pd.DataFrame, columns: list[str]) -> Pipeline:
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=500))
+    model = make_pipeline(StandardScaler(), LogisticRegression(**LOGISTIC_SETTINGS))
     model.fit(train[columns].fillna(-1), train["label"])
     return model
 
 
-def validate_outcome(data: pd.DataFrame, capacity_share: float = 0.05, seed: int = 1) -> Validation:
+def capacity_for(data: pd.DataFrame, share: float = DEFAULT_CAPACITY_SHARE) -> int:
+    """A list length per as-of date: ``share`` of the mean cohort at a date (at least one)."""
+    return max(1, round(share * data.groupby("as_of").size().mean()))
+
+
+def isotonic(raw: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The isotonic map from raw scores to observed rates, as the points numpy.interp reads."""
+    fitted = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, labels)
+    return np.asarray(fitted.X_thresholds_), np.asarray(fitted.y_thresholds_)
+
+
+def validate_outcome(data: pd.DataFrame, capacity: int | None = None, seed: int = 1) -> Validation:
     """Rolling temporal folds over a dataset from :func:`earlyhelp.modelling.dataset.assemble`."""
     columns = feature_columns(data)
-    dates = sorted({d.date() if hasattr(d, "date") else d for d in data["as_of"]})
     day = data["as_of"].dt.date
+    folds = [f for f in temporal_folds(sorted(set(day))) if _learnable(data, day, f)]
     parts = []
-    for fold in temporal_folds(dates):
-        train = data[day.isin(fold.train)]
-        test = data[day.isin(fold.test)]
-        if train["label"].nunique() < 2 or test.empty:
-            continue  # nothing to learn from (or test) in this period
-        booster = _lightgbm(train, columns, seed)
-        baseline = _logistic(train, columns)
+    for number, fold in enumerate(folds):
+        train, test = data[day.isin(fold.train)], data[day.isin(fold.test)]
         parts.append(
             pd.DataFrame(
                 {
                     "unit_id": test["unit_id"].to_numpy(),
                     "as_of": test["as_of"].to_numpy(),
-                    "label": test["label"].to_numpy(),
-                    "lightgbm": _proba(booster, test[columns]),
-                    "lightgbm_calibrated": _calibrated(data, day, fold.train, test, columns, seed),
-                    "logistic": _proba(baseline, test[columns].fillna(-1)),
+                    "household_id": test["household_id"].to_numpy(),
+                    "label": test["label"].to_numpy(dtype=bool),
+                    "fold": number,
+                    "lightgbm": proba(fit_lightgbm(train, columns, seed), test[columns]),
+                    "logistic": proba(_logistic(train, columns), test[columns].fillna(-1)),
                 }
             )
         )
+        earlier = pd.concat(parts[:-1]) if number else None
+        if earlier is not None and earlier["label"].nunique() == 2:
+            x, y = isotonic(earlier["lightgbm"].to_numpy(), earlier["label"].to_numpy())
+            parts[-1]["calibrated"] = np.interp(parts[-1]["lightgbm"], x, y)
+    if not parts:
+        raise ValueError("too little history to test any period out of time")
     scores = pd.concat(parts, ignore_index=True)
-    per_date = scores.groupby("as_of").size().mean()
-    capacity = max(1, round(capacity_share * per_date * len(scores["as_of"].unique())))
-    labels = scores["label"].to_numpy(dtype=bool)
-    ranked = scorecard(labels, scores["lightgbm"].to_numpy(), capacity)
-    calibrated = scorecard(labels, scores["lightgbm_calibrated"].to_numpy(), capacity)
+    if "calibrated" not in scores:
+        scores["calibrated"] = np.nan
+    capacity = capacity or capacity_for(data)
+    ranked = card(scores, "lightgbm", capacity)
+    mapped = scores.dropna(subset=["calibrated"])
+    if mapped["label"].nunique() == 2:
+        calibrated = card(mapped, "calibrated", capacity)
+        ranked = dataclasses.replace(
+            ranked,
+            brier=calibrated.brier,
+            ece=calibrated.ece,
+            calibration_curve=calibrated.calibration_curve,
+        )
     return Validation(
-        scores,
-        dataclasses.replace(ranked, brier=calibrated.brier, ece=calibrated.ece),
-        scorecard(labels, scores["logistic"].to_numpy(), capacity),
+        scores, ranked, card(scores, "logistic", capacity), folds, _per_fold(scores, capacity)
     )
 
 
-def _calibrated(
-    data: pd.DataFrame,
-    day: pd.Series,
-    train_dates: tuple[dt.date, ...],
-    test: pd.DataFrame,
-    columns: list[str],
-    seed: int,
-) -> np.ndarray:
-    """Probabilities for the test rows from a model fitted before the training period's last
-    year and mapped (isotonic) onto that year's outcomes, which it has not seen.
+def card(scores: pd.DataFrame, column: str, capacity: int) -> Scorecard:
+    """The measures of one score column, one list per as-of date."""
+    return scorecard(
+        scores["label"].to_numpy(dtype=bool),
+        scores[column].to_numpy(dtype=np.float64),
+        capacity,
+        lists=scores["as_of"].to_numpy(),
+    )
 
-    Ranking measures use the model fitted on all training dates; this one only says how often a
-    given score comes true, so the last year can be spent on that.
-    """
-    held = train_dates[-4:]
-    early = tuple(d for d in train_dates if add_months(d, 12) <= held[0])
-    fit, hold = data[day.isin(early)], data[day.isin(held)]
-    if fit["label"].nunique() < 2 or hold["label"].nunique() < 2:
-        return _proba(_lightgbm(data[day.isin(train_dates)], columns, seed), test[columns])
-    booster = _lightgbm(fit, columns, seed)
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-    iso.fit(_proba(booster, hold[columns]), hold["label"])
-    return np.asarray(iso.predict(_proba(booster, test[columns])))
+
+def _learnable(data: pd.DataFrame, day: pd.Series, fold: Fold) -> bool:
+    """A fold can be used when its training period holds both outcomes."""
+    return bool(data.loc[day.isin(fold.train), "label"].nunique() == 2)
+
+
+def _per_fold(scores: pd.DataFrame, capacity: int) -> list[dict[str, Any]]:
+    """Headline measures of each test period on its own."""
+    out = []
+    for number, rows in scores.groupby("fold"):
+        labels = rows["label"].to_numpy(dtype=bool)
+        if not 0 < labels.sum() < len(labels):
+            continue
+        measured = card(rows, "lightgbm", capacity)
+        out.append(
+            {
+                "fold": int(str(number)),
+                "test_from": str(rows["as_of"].min().date()),
+                "test_to": str(rows["as_of"].max().date()),
+                "rows": measured.rows,
+                "positives": int(labels.sum()),
+                "auc": measured.auc,
+                "auc_ci": list(measured.auc_ci),
+                "precision_at_capacity": measured.precision_at_capacity,
+            }
+        )
+    return out
+
+
+def fit_final(data: pd.DataFrame, validation: Validation, seed: int = 1) -> FinalModel:
+    """The model for scoring: fitted on every date, calibrated by the out-of-time scores."""
+    columns = feature_columns(data)
+    scores = validation.scores
+    x, y = isotonic(scores["lightgbm"].to_numpy(), scores["label"].to_numpy())
+    dates = sorted(set(data["as_of"].dt.date))
+    training = {
+        "first_as_of": str(dates[0]),
+        "last_as_of": str(dates[-1]),
+        "as_of_dates": len(dates),
+        "rows": len(data),
+        "positives": int(data["label"].sum()),
+        "calibrated_on_rows": len(scores),
+    }
+    return FinalModel(fit_lightgbm(data, columns, seed), columns, x, y, training)
 
 
 def first_test_date(data: pd.DataFrame) -> dt.date | None:

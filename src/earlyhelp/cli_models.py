@@ -1,0 +1,172 @@
+"""`earlyhelp train` and `earlyhelp models list | show | promote`: the risk models' commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from earlyhelp.config import get_settings
+from earlyhelp.modelling.registry import ModelRegistry, RegistryError
+
+console = Console()
+models_app = typer.Typer(help="The registry of trained risk models.", no_args_is_help=True)
+
+
+def train(
+    outcome: list[str] = typer.Option([], help="Outcome to train (default: all four)."),
+    truth: Path | None = typer.Option(
+        None, help="Synthetic council's truth directory: measure every model beside the oracle."
+    ),
+    capacity: int | None = typer.Option(
+        None, help="The team's list length per as-of date (default: 2% of the cohort)."
+    ),
+    warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+) -> None:
+    """Validate each outcome's model through time, fit it on every date, and register it."""
+    from earlyhelp.features.build import build_features
+    from earlyhelp.modelling.as_of import quarterly_as_of
+    from earlyhelp.modelling.pipeline import train_outcome
+    from earlyhelp.outcomes.registry import OUTCOMES
+    from earlyhelp.warehouse.schema import connect
+
+    unknown = sorted(set(outcome) - set(OUTCOMES))
+    if unknown:
+        raise typer.BadParameter(f"unknown outcome(s) {unknown}; choose from {sorted(OUTCOMES)}")
+    settings = get_settings()
+    con = connect(warehouse or settings.warehouse_path)
+    dates = quarterly_as_of(con)
+    if len(dates) < 8:
+        console.print(f"[red]Only {len(dates)} as-of dates: too little history to validate.")
+        raise typer.Exit(1)
+    registry = ModelRegistry.from_settings(settings)
+    with console.status("building features"):
+        features = build_features(con, dates)
+    results = []
+    for name in outcome or list(OUTCOMES):
+        with console.status(f"training {name}"):
+            results.append(
+                train_outcome(con, OUTCOMES[name], dates, features, registry, truth, capacity)
+            )
+    table = Table(
+        title=f"Out-of-time validation: {len(dates)} quarterly as-of dates, {dates[0]} to "
+        f"{dates[-1]}; each model tested only on years after its training labels closed"
+    )
+    columns = ["outcome", "version", "rows", "base rate", "AUC (95% CI)", "logistic AUC"]
+    columns += ["list", "precision@list", "recall@list", "ECE", "random-split AUC"]
+    if truth is not None:
+        columns += ["oracle AUC", "AUC/oracle", "oracle precision@list", "precision/oracle"]
+    for column in columns:
+        table.add_column(column)
+    for done in results:
+        m = done.metrics
+        row = [
+            done.outcome,
+            done.version.version,
+            f"{m['rows']:,}",
+            f"{m['base_rate']:.4f}",
+            f"{m['auc']:.3f} ({m['auc_ci'][0]:.3f}-{m['auc_ci'][1]:.3f})",
+            f"{m['logistic']['auc']:.3f}",
+            f"{m['capacity']}",
+            f"{m['precision_at_capacity']:.3f}",
+            f"{m['recall_at_capacity']:.3f}",
+            f"{m['ece']:.4f}",
+            f"{m['random_row_split_auc']:.3f}",
+        ]
+        if truth is not None:
+            b = m["beside_oracle"]
+            row += [
+                f"{b['oracle_auc']:.3f}",
+                f"{b['auc_ratio']:.3f}",
+                f"{b['oracle_precision_at_capacity']:.3f}",
+                f"{b['precision_ratio']:.3f}",
+            ]
+        table.add_row(*row)
+    console.print(table)
+    console.print(
+        f"Registered under {registry.root}; `earlyhelp models list` shows them, "
+        "`earlyhelp models promote` puts one into use."
+    )
+
+
+@models_app.command("list")
+def models_list(outcome: str | None = typer.Option(None, help="Only this outcome.")) -> None:
+    """Every registered version with its headline measures; the promoted one is marked."""
+    registry = ModelRegistry.from_settings()
+    table = Table(title=f"Models in {registry.root}")
+    for column in ("outcome", "version", "in use", "created (UTC)", "AUC (95% CI)"):
+        table.add_column(column)
+    for column in ("precision@list", "recall@list", "ECE", "base rate", "oracle AUC"):
+        table.add_column(column)
+    for name in [outcome] if outcome else registry.outcomes():
+        promoted = registry.promoted(name)
+        for v in registry.versions(name):
+            m = v.metrics
+            table.add_row(
+                name,
+                v.version,
+                "yes" if v.version == promoted else "",
+                v.created,
+                f"{m.auc:.3f} ({m.auc_ci[0]:.3f}-{m.auc_ci[1]:.3f})",
+                f"{m.precision_at_capacity:.3f}",
+                f"{m.recall_at_capacity:.3f}",
+                f"{m.ece:.4f}",
+                f"{m.base_rate:.4f}",
+                "" if m.oracle_auc is None else f"{m.oracle_auc:.3f}",
+            )
+    console.print(table)
+
+
+@models_app.command("show")
+def models_show(
+    outcome: str = typer.Argument(..., help="The outcome."),
+    version: str | None = typer.Argument(None, help="v1, v2, ... (default: the promoted one)."),
+) -> None:
+    """One version's evidence: measures, training window, settings, data hashes, features."""
+    registry = ModelRegistry.from_settings()
+    try:
+        if version is None and registry.promoted(outcome) is None:
+            versions = registry.versions(outcome)
+            if not versions:
+                raise RegistryError(f"no model is registered for {outcome!r}")
+            version = versions[-1].version
+        model = registry.get(outcome, version)
+    except RegistryError as error:
+        console.print(f"[red]{error}")
+        raise typer.Exit(1) from error
+    shown: dict[str, Any] = {
+        "outcome": model.outcome,
+        "version": model.version,
+        "promoted": registry.promoted(outcome) == model.version,
+        "metrics": model.metrics,
+        "training": model.training.model_dump(mode="json"),
+        "settings": model.settings,
+        "data": model.data_hashes,
+        "features": list(model.features),
+        "promotions": [p.model_dump() for p in registry.promotions(outcome)],
+    }
+    console.print_json(json.dumps(shown, default=str))
+
+
+@models_app.command("promote")
+def models_promote(
+    outcome: str = typer.Argument(..., help="The outcome."),
+    version: str = typer.Argument(..., help="The version to score with, e.g. v2."),
+    by: str = typer.Option(..., "--by", help="Who decides (recorded)."),
+    reason: str = typer.Option(..., "--reason", help="Why (recorded)."),
+) -> None:
+    """Put a version into use for scoring; who, when and why are kept with its history."""
+    registry = ModelRegistry.from_settings()
+    try:
+        done = registry.promote(outcome, version, by=by, reason=reason)
+    except RegistryError as error:
+        console.print(f"[red]{error}")
+        raise typer.Exit(1) from error
+    console.print(
+        f"{done.outcome} now scores with {done.version} (was {done.previous or 'none'}), "
+        f"promoted by {done.by} at {done.at}: {done.reason}"
+    )
