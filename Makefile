@@ -21,6 +21,7 @@ demo: setup
 	$(BIN)/earlyhelp ingest --sources config/sources.yaml --data $(DATA)/council
 	$(BIN)/earlyhelp link
 	$(BIN)/earlyhelp link report --truth $(DATA)/council/truth --output $(DATA)/reports/linkage.json
+	$(BIN)/earlyhelp train --truth $(DATA)/council/truth
 
 test: setup
 	$(BIN)/pytest
@@ -33,6 +34,10 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/synth_council.py --residents 176000
 	$(BIN)/python benchmarks/ingest_link.py --residents 176000
+	$(BIN)/earlyhelp synth --residents 176000 --seed 1 --out $(DATA)/bench/council
+	EARLYHELP_DATA_DIR=$(DATA)/bench $(BIN)/earlyhelp ingest --sources config/sources.yaml --data $(DATA)/bench/council
+	EARLYHELP_DATA_DIR=$(DATA)/bench $(BIN)/earlyhelp link
+	$(BIN)/python benchmarks/train_models.py --warehouse $(DATA)/bench/warehouse.duckdb --truth $(DATA)/bench/council/truth
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from earlyhelp.cli import app
@@ -86,3 +87,49 @@ def test_train_refuses_an_unknown_outcome_naming_the_choices(tmp_path: Path) -> 
     )
     assert result.exit_code != 0
     assert "burglary" in result.output and "safeguarding" in result.output
+
+
+def test_models_list_promote_and_show_a_registered_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from earlyhelp.modelling.registry import ModelRegistry
+    from tests.modelling.test_registry import fit, save, training_frame
+
+    from earlyhelp import cli_models
+
+    monkeypatch.setenv("EARLYHELP_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(cli_models.console, "width", 200)  # room for the whole table
+    frame = training_frame()
+    booster, isotonic = fit(frame)
+    registry = ModelRegistry(tmp_path / "models")
+    save(registry, booster, isotonic, frame)
+    save(registry, booster, isotonic, frame)
+
+    listed = runner.invoke(app, ["models", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "safeguarding" in listed.output and "v2" in listed.output
+
+    refused = runner.invoke(
+        app, ["models", "promote", "safeguarding", "v9", "--by", "A. Analyst", "--reason", "x"]
+    )
+    assert refused.exit_code == 1 and "v9" in refused.output
+
+    promoted = runner.invoke(
+        app,
+        [
+            "models",
+            "promote",
+            "safeguarding",
+            "v1",
+            "--by",
+            "A. Analyst",
+            "--reason",
+            "fairness audit passed",
+        ],
+    )
+    assert promoted.exit_code == 0, promoted.output
+    assert registry.promoted("safeguarding") == "v1"
+
+    shown = runner.invoke(app, ["models", "show", "safeguarding"])
+    assert shown.exit_code == 0, shown.output
+    assert '"version": "v1"' in shown.output and "fairness audit passed" in shown.output
