@@ -92,10 +92,9 @@ def test_train_refuses_an_unknown_outcome_naming_the_choices(tmp_path: Path) -> 
 def test_models_list_promote_and_show_a_registered_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from earlyhelp import cli_models
     from earlyhelp.modelling.registry import ModelRegistry
     from tests.modelling.test_registry import fit, save, training_frame
-
-    from earlyhelp import cli_models
 
     monkeypatch.setenv("EARLYHELP_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(cli_models.console, "width", 200)  # room for the whole table

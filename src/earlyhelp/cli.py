@@ -272,7 +272,8 @@ def print_summary(manifest: dict[str, Any], target: Path) -> None:
 
 
 # Registered last: the model commands live in their own module.
-from earlyhelp.cli_models import models_app, train  # noqa: E402
+from earlyhelp.cli_models import models_app, score, train  # noqa: E402
 
 app.command()(train)
+app.command()(score)
 app.add_typer(models_app, name="models")

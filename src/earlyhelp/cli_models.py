@@ -93,6 +93,45 @@ def train(
     )
 
 
+def score(
+    outcome: str = typer.Argument(..., help="The outcome to score."),
+    as_of: str = typer.Option(..., help="The as-of date, YYYY-MM-DD."),
+    output: Path = typer.Option(..., help="Parquet file for the scores."),
+    version: str | None = typer.Option(None, help="A version (default: the promoted one)."),
+    warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+) -> None:
+    """Score an outcome's cohort at a date with a registered model, with each score's factors."""
+    import datetime as dt
+
+    from earlyhelp.modelling.score import score_outcome
+    from earlyhelp.outcomes.registry import OUTCOMES
+    from earlyhelp.warehouse.schema import connect
+
+    if outcome not in OUTCOMES:
+        raise typer.BadParameter(f"unknown outcome {outcome!r}; choose from {sorted(OUTCOMES)}")
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError as error:
+        raise typer.BadParameter(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from error
+    settings = get_settings()
+    try:
+        model = ModelRegistry.from_settings(settings).get(outcome, version)
+    except RegistryError as error:
+        console.print(f"[red]{error}")
+        raise typer.Exit(1) from error
+    con = connect(warehouse or settings.warehouse_path)
+    with console.status(f"scoring {outcome} at {day}"):
+        scores = score_outcome(con, OUTCOMES[outcome], model, day)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    scores.assign(top_factors=scores["top_factors"].map(json.dumps)).to_parquet(output)
+    console.print(
+        f"{len(scores):,} scored with {outcome} {model.version} -> {output}; the highest risk is "
+        f"{scores['risk'].iloc[0]:.3f}"
+        if len(scores)
+        else f"nobody in the cohort at {day}"
+    )
+
+
 @models_app.command("list")
 def models_list(outcome: str | None = typer.Option(None, help="Only this outcome.")) -> None:
     """Every registered version with its headline measures; the promoted one is marked."""

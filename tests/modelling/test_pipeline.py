@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 from earlyhelp.features.build import build_features
+from earlyhelp.features.describe import is_present
 from earlyhelp.modelling.as_of import quarterly_as_of
+from earlyhelp.modelling.dataset import assemble
 from earlyhelp.modelling.pipeline import train_outcome
 from earlyhelp.modelling.registry import ModelRegistry
+from earlyhelp.modelling.score import score_outcome
 from earlyhelp.outcomes.registry import OUTCOMES
 from earlyhelp.warehouse.schema import connect
 
@@ -49,6 +52,7 @@ def trained(
         name: train_outcome(con, outcome, dates, features, registry, truth).metrics
         for name, outcome in OUTCOMES.items()
     }
+    con.close()
     return registry, metrics
 
 
@@ -87,3 +91,24 @@ def test_the_models_rank_better_than_chance_out_of_time(
     assert metrics["debt"]["auc"] > 0.75  # type: ignore[operator]
     for name, measured in metrics.items():
         assert measured["auc"] > 0.55, name  # type: ignore[operator]
+
+
+def test_scores_carry_calibrated_risks_and_only_factors_present(
+    trained: tuple[ModelRegistry, dict[str, dict[str, object]]],
+) -> None:
+    registry, _ = trained
+    con = connect(registry.root.parent / "warehouse.duckdb")
+    model = registry.get("youth_asb", "v1")
+    day = model.training.last_as_of
+    scores = score_outcome(con, OUTCOMES["youth_asb"], model, day)
+    assert len(scores) > 100
+    assert scores["risk"].between(0, 1).all()
+    assert scores["risk"].is_monotonic_decreasing
+    rows = assemble(con, OUTCOMES["youth_asb"], [day]).set_index("unit_id")
+    explained = scores[scores["top_factors"].map(len) > 0]
+    assert len(explained) > 0.5 * len(scores)
+    for _, row in explained.head(50).iterrows():
+        for factor in row["top_factors"]:
+            value = rows.loc[row["unit_id"], factor["feature"]]
+            assert is_present(factor["feature"], value), factor
+            assert factor["contribution"] > 0 and factor["text"]

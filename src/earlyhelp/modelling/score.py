@@ -1,0 +1,41 @@
+"""Scoring: a registered model's calibrated risk for every unit of an outcome's cohort at one
+as-of date, each with the factors present for that unit that raised it.
+
+The factors are TreeSHAP contributions of that unit's own feature values (never global
+importances), so a practitioner reads why this score is high for this child, in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from earlyhelp.features.build import build_features
+from earlyhelp.modelling.dataset import assemble
+from earlyhelp.modelling.explain import top_factors_frame
+from earlyhelp.modelling.registry import LoadedModel
+from earlyhelp.outcomes.base import Outcome
+
+
+def score_outcome(
+    con: duckdb.DuckDBPyConnection,
+    outcome: Outcome,
+    model: LoadedModel,
+    as_of: dt.date,
+    top: int = 5,
+) -> pd.DataFrame:
+    """``unit_id, as_of, household_id, outcome, model_version, risk, top_factors``, riskiest
+    first. The cohort's labels are not used (at a recent date they are not yet known)."""
+    if model.outcome != outcome.name:
+        raise ValueError(f"model {model.outcome} {model.version} cannot score {outcome.name}")
+    data = assemble(con, outcome, [as_of], build_features(con, [as_of]))
+    rows = model.feature_frame(data)
+    scored = data[["unit_id", "as_of", "household_id"]].assign(
+        outcome=outcome.name,
+        model_version=model.version,
+        risk=model.predict(rows),
+    )
+    scored["top_factors"] = top_factors_frame(model.booster, rows, top)["top_factors"]
+    return scored.sort_values("risk", ascending=False, kind="stable").reset_index(drop=True)
