@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from earlyhelp.features.families import FAMILIES, Family
 from earlyhelp.features.profile import PROFILE_FEATURES
+from earlyhelp.features.states import STATE_FEATURES
 
 Kind = Literal["count", "days_since", "flag", "measure", "other"]
 """How presence is judged: a count above 0, a days-since that is known, a flag equal to 1, a
@@ -41,6 +42,22 @@ _FLAGS: dict[str, tuple[str, str]] = {  # wording when set, wording when not
         "not living in temporary accommodation",
     ),
 }
+# Current states that are open or not: their description is the wording when set.
+_FLAGS.update(
+    {
+        name: (STATE_FEATURES[name], f"not: {STATE_FEATURES[name]}")
+        for name in (
+            "benefit_claim_open",
+            "housing_benefit_open",
+            "council_tenancy_open",
+            "ct_reminder_outstanding",
+            "ct_summons_outstanding",
+            "household_ct_summons_outstanding",
+            "s47_conference_outstanding",
+            "homeless_case_outstanding",
+        )
+    }
+)
 
 
 def _number(value: float) -> str:

@@ -39,7 +39,8 @@ class Family:
         home in the last 6 months'."""
         where = " in the household" if self.scope == "household" else ""
         if feature.endswith("_days_since"):
-            return f"{int(value)} days since the latest {self.noun}{where}"
+            days = int(value)
+            return f"{days} day{'' if days == 1 else 's'} since the latest {self.noun}{where}"
         count = int(value)
         noun = self.noun if count == 1 else self.plural
         window = feature.removeprefix(self.name + "_")
