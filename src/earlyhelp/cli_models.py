@@ -52,43 +52,81 @@ def train(
             results.append(
                 train_outcome(con, OUTCOMES[name], dates, features, registry, truth, capacity)
             )
-    table = Table(
-        title=f"Out-of-time validation: {len(dates)} quarterly as-of dates, {dates[0]} to "
-        f"{dates[-1]}; each model tested only on years after its training labels closed"
+    console.print(
+        f"Out-of-time validation: {len(dates)} quarterly as-of dates, {dates[0]} to {dates[-1]}; "
+        "each model is tested only on years after its training labels closed."
     )
-    columns = ["outcome", "version", "rows", "base rate", "AUC (95% CI)", "logistic AUC"]
-    columns += ["list", "precision@list", "recall@list", "ECE", "random-split AUC"]
+    console.print(_measures_table(results))
+    console.print("random: the same model tested on a random 30% of rows instead: it overstates.")
+    console.print(_list_table(results))
     if truth is not None:
-        columns += ["oracle AUC", "AUC/oracle", "oracle precision@list", "precision/oracle"]
-    for column in columns:
+        console.print(_oracle_table(results))
+    _registered_note(registry, results)
+
+
+def _measures_table(results: list[Any]) -> Table:
+    """Each model's out-of-time ranking, with the baseline and the random split beside it."""
+    table = Table(title="Out-of-time ranking")
+    for column in ("outcome", "rows", "base", "AUC", "95% CI", "logistic"):
+        table.add_column(column)
+    table.add_column("random")
+    for done in results:
+        m = done.metrics
+        table.add_row(
+            done.outcome,
+            f"{m['rows']:,}",
+            f"{m['base_rate']:.4f}",
+            f"{m['auc']:.3f}",
+            f"{m['auc_ci'][0]:.3f}-{m['auc_ci'][1]:.3f}",
+            f"{m['logistic']['auc']:.3f}",
+            f"{m['random_row_split_auc']:.3f}",
+        )
+    return table
+
+
+def _list_table(results: list[Any]) -> Table:
+    """What a team working the top of each as-of date's list would find, and calibration."""
+    table = Table(title="At the team's list (one per as-of date) and calibration")
+    for column in ("outcome", "list", "precision", "recall", "top 1%", "top 5%", "ECE"):
         table.add_column(column)
     for done in results:
         m = done.metrics
-        row = [
+        table.add_row(
             done.outcome,
-            done.version.version,
-            f"{m['rows']:,}",
-            f"{m['base_rate']:.4f}",
-            f"{m['auc']:.3f} ({m['auc_ci'][0]:.3f}-{m['auc_ci'][1]:.3f})",
-            f"{m['logistic']['auc']:.3f}",
             f"{m['capacity']}",
             f"{m['precision_at_capacity']:.3f}",
             f"{m['recall_at_capacity']:.3f}",
+            f"{m['precision_at_top_1pct']:.3f}",
+            f"{m['precision_at_top_5pct']:.3f}",
             f"{m['ece']:.4f}",
-            f"{m['random_row_split_auc']:.3f}",
-        ]
-        if truth is not None:
-            b = m["beside_oracle"]
-            row += [
-                f"{b['oracle_auc']:.3f}",
-                f"{b['auc_ratio']:.3f}",
-                f"{b['oracle_precision_at_capacity']:.3f}",
-                f"{b['precision_ratio']:.3f}",
-            ]
-        table.add_row(*row)
-    console.print(table)
+        )
+    return table
+
+
+def _oracle_table(results: list[Any]) -> Table:
+    """The model beside the oracle, on the rows both scored."""
+    table = Table(title="Beside the oracle (the best any model could do), same rows")
+    for column in ("outcome", "AUC", "oracle", "ratio", "prec.@list", "oracle", "ratio"):
+        table.add_column(column)
+    for done in results:
+        b = done.metrics["beside_oracle"]
+        table.add_row(
+            done.outcome,
+            f"{b['auc']:.3f}",
+            f"{b['oracle_auc']:.3f}",
+            f"{b['auc_ratio']:.3f}",
+            f"{b['precision_at_capacity']:.3f}",
+            f"{b['oracle_precision_at_capacity']:.3f}",
+            f"{b['precision_ratio']:.3f}",
+        )
+    return table
+
+
+def _registered_note(registry: ModelRegistry, results: list[Any]) -> None:
+    """Where the models went and what to do next."""
+    versions = ", ".join(f"{done.outcome} {done.version.version}" for done in results)
     console.print(
-        f"Registered under {registry.root}; `earlyhelp models list` shows them, "
+        f"Registered {versions} under {registry.root}; `earlyhelp models list` shows them, "
         "`earlyhelp models promote` puts one into use."
     )
 
