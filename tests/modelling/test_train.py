@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from earlyhelp.modelling.train import first_test_date, validate_outcome
+from earlyhelp.modelling.train import first_test_date, fit_final, validate_outcome
 
 DATES = [dt.date(y, m, 1) for y in range(2020, 2025) for m in (1, 4, 7, 10)]
 
@@ -49,3 +49,21 @@ def test_only_later_dates_are_scored_and_the_signal_is_found() -> None:
     assert result.logistic.auc > 0.97 * ceiling
     assert result.lightgbm.ece < 0.02
     assert 0 < result.lightgbm.precision_at_capacity <= 1
+
+
+def test_calibration_is_measured_only_with_earlier_folds_and_the_final_model_follows_it() -> None:
+    data = dataset()
+    result = validate_outcome(data)
+    first_fold = result.scores[result.scores["fold"] == 0]
+    later = result.scores[result.scores["fold"] > 0]
+    # The first test year has no earlier out-of-time scores to learn a calibration from.
+    assert first_fold["calibrated"].isna().all() and later["calibrated"].notna().all()
+    final = fit_final(data, result)
+    risk = final.risk(data)
+    assert ((risk >= 0) & (risk <= 1)).all()
+    # Calibrated risks agree with what happens, on average and in the riskiest tenth.
+    assert abs(risk.mean() - data["label"].mean()) < 0.01
+    top = risk >= np.quantile(risk, 0.9)
+    assert abs(risk[top].mean() - data["label"][top].mean()) < 0.03
+    assert final.training["rows"] == len(data)
+    assert final.training["first_as_of"] == str(DATES[0])
