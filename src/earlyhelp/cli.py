@@ -18,6 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from earlyhelp.cli_models import models_app, score, train
 from earlyhelp.config import get_settings
 from earlyhelp.synth.params import MessLevel, SynthParams
 
@@ -271,9 +272,7 @@ def print_summary(manifest: dict[str, Any], target: Path) -> None:
     )
 
 
-# Registered last: the model commands live in their own module.
-from earlyhelp.cli_models import models_app, score, train  # noqa: E402
-
+# The model commands live in their own module; registered last to list in pipeline order.
 app.command()(train)
 app.command()(score)
 app.add_typer(models_app, name="models")
