@@ -33,6 +33,8 @@ PROFILE_FEATURES: dict[str, str] = {
     **STATE_FEATURES,
 }
 
+# The latest event first, then by id: two records of one date must not be picked by chance.
+_LATEST = "strftime(e.event_date, '%Y%m%d') || e.event_id"
 _NUMBER = "TRY_CAST(json_extract_string(e.attributes, '$.{field}') AS DOUBLE)"
 
 
@@ -53,7 +55,9 @@ resident AS (
 ),
 identity AS (
     SELECT l.person_id, mode(r.dob) AS dob,
-           mode(CASE WHEN upper(r.sex) LIKE 'M%' THEN 1 WHEN upper(r.sex) LIKE 'F%' THEN 0 END)
+           -- the commoner recorded sex; a tie reads as male, so that reruns agree
+           round(avg(CASE WHEN upper(r.sex) LIKE 'M%' THEN 1
+                          WHEN upper(r.sex) LIKE 'F%' THEN 0 END))
              AS male
     FROM person_link l JOIN current_person_record r
       ON r.system = l.system AND r.source_record_id = l.source_record_id
@@ -64,7 +68,8 @@ terms AS (
            {_NUMBER.format(field="authorised")} + {_NUMBER.format(field="unauthorised")} AS missed,
            {_NUMBER.format(field="unauthorised")} AS unauthorised,
            {_NUMBER.format(field="sessions_possible")} AS possible,
-           row_number() OVER (PARTITION BY r.person_id, r.as_of ORDER BY e.event_date DESC) AS back
+           row_number() OVER (PARTITION BY r.person_id, r.as_of
+                              ORDER BY e.event_date DESC, e.event_id) AS back
     FROM resident r JOIN person_event e
       ON e.person_id = r.person_id AND e.event_type = 'edu.absence_term'
      AND e.known_date < r.as_of
@@ -93,9 +98,9 @@ home_attendance AS (
 ),
 census AS (
     SELECT r.person_id, r.as_of,
-           arg_max(json_extract_string(e.attributes, '$.fsm'), e.event_date) IN ('True', 'true')
+           arg_max(json_extract_string(e.attributes, '$.fsm'), {_LATEST}) IN ('True', 'true')
              AS free_school_meals,
-           coalesce(arg_max(json_extract_string(e.attributes, '$.sen'), e.event_date), '') <> ''
+           coalesce(arg_max(json_extract_string(e.attributes, '$.sen'), {_LATEST}), '') <> ''
              AS special_needs
     FROM resident r JOIN person_event e
       ON e.person_id = r.person_id AND e.event_type = 'edu.census' AND e.known_date < r.as_of
