@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -121,3 +122,16 @@ def test_a_family_can_count_only_the_events_where_the_person_had_a_role(tmp_path
     )
     row = build_features(con, [AS_OF], [victim]).set_index("person_id").loc["P1"]
     assert row["victim_ever"] == 2 and row["victim_3m"] == 1
+
+
+def test_features_are_the_same_on_every_run(linked_small_council: Path, tmp_path: Path) -> None:
+    shutil.copy(linked_small_council, tmp_path / "w.duckdb")
+    con = connect(tmp_path / "w.duckdb")
+    dates = [dt.date(2022, 1, 1), dt.date(2023, 7, 1)]
+    runs = [
+        build_features(con, dates).sort_values(["person_id", "as_of"]).reset_index(drop=True)
+        for _ in range(3)
+    ]
+    for again in runs[1:]:
+        # Sums in a different order may differ in the last bit; nothing else may.
+        pd.testing.assert_frame_equal(runs[0], again, check_exact=False, rtol=1e-12, atol=1e-12)

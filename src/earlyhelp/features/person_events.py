@@ -8,6 +8,20 @@ from __future__ import annotations
 
 import duckdb
 
+# Each person's usual date of birth: the one their records give most often, the earliest of a
+# tie (mode() would pick among ties by chance, and a rerun could move a child out of a cohort).
+USUAL_DOB_CTES = """
+    dob_seen AS (
+        SELECT l.person_id, r.dob, count(*) AS times
+        FROM person_link l JOIN current_person_record r
+          ON r.system = l.system AND r.source_record_id = l.source_record_id
+        WHERE r.dob IS NOT NULL GROUP BY l.person_id, r.dob
+    ),
+    usual_dob AS (
+        SELECT person_id, first(dob ORDER BY times DESC, dob) AS dob
+        FROM dob_seen GROUP BY person_id
+    )"""
+
 PERSON_EVENT_VIEW = """
 CREATE OR REPLACE VIEW person_event AS
 SELECT l.person_id, e.event_id, e.system, e.event_type, e.event_date, e.known_date, e.attributes

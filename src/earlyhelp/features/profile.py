@@ -8,6 +8,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from earlyhelp.features.person_events import USUAL_DOB_CTES
 from earlyhelp.features.states import STATE_FEATURES
 
 PROFILE_FEATURES: dict[str, str] = {
@@ -53,14 +54,16 @@ resident AS (
       ON m.from_date < a.as_of AND (m.to_date IS NULL OR m.to_date >= a.as_of)
     GROUP BY m.person_id, a.as_of
 ),
+{USUAL_DOB_CTES},
 identity AS (
-    SELECT l.person_id, mode(r.dob) AS dob,
+    SELECT l.person_id, any_value(u.dob) AS dob,
            -- the commoner recorded sex; a tie reads as male, so that reruns agree
            round(avg(CASE WHEN upper(r.sex) LIKE 'M%' THEN 1
                           WHEN upper(r.sex) LIKE 'F%' THEN 0 END))
              AS male
     FROM person_link l JOIN current_person_record r
       ON r.system = l.system AND r.source_record_id = l.source_record_id
+    LEFT JOIN usual_dob u ON u.person_id = l.person_id
     GROUP BY l.person_id
 ),
 terms AS (

@@ -9,19 +9,15 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from earlyhelp.features.person_events import create_person_event_view
+from earlyhelp.features.person_events import USUAL_DOB_CTES, create_person_event_view
 
 WINDOW_MONTHS = 12
 
 # Who lives in the council at each as-of date, with their usual date of birth.
-RESIDENTS = """
+RESIDENTS = f"""
     as_of AS (SELECT unnest($as_of::DATE[]) AS as_of),
-    born AS (
-        SELECT l.person_id, mode(r.dob) AS dob
-        FROM person_link l JOIN current_person_record r
-          ON r.system = l.system AND r.source_record_id = l.source_record_id
-        WHERE r.dob IS NOT NULL GROUP BY l.person_id
-    ),
+{USUAL_DOB_CTES},
+    born AS (SELECT person_id, dob FROM usual_dob),
     resident AS (
         SELECT m.person_id, min(m.household_id) AS household_id, a.as_of,
                date_diff('year', any_value(b.dob), a.as_of)
