@@ -8,6 +8,15 @@ from __future__ import annotations
 
 import duckdb
 
+# Who lives in the council at each of $as_of: one row per person and date, with one household.
+RESIDENT_CTES = """as_of AS (SELECT unnest($as_of::DATE[]) AS as_of),
+resident AS (
+    SELECT m.person_id, min(m.household_id) AS household_id, a.as_of
+    FROM membership m JOIN as_of a
+      ON m.from_date < a.as_of AND (m.to_date IS NULL OR m.to_date >= a.as_of)
+    GROUP BY m.person_id, a.as_of
+)"""
+
 # Each person's usual date of birth: the one their records give most often, the earliest of a
 # tie (mode() would pick among ties by chance, and a rerun could move a child out of a cohort).
 USUAL_DOB_CTES = """

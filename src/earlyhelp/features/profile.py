@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from earlyhelp.features.person_events import USUAL_DOB_CTES
+from earlyhelp.features.person_events import RESIDENT_CTES, USUAL_DOB_CTES
 from earlyhelp.features.states import STATE_FEATURES
 
 PROFILE_FEATURES: dict[str, str] = {
@@ -47,13 +47,7 @@ def _open(starts: str, ends: str) -> str:
 
 
 PROFILE_SQL = f"""
-WITH as_of AS (SELECT unnest($as_of::DATE[]) AS as_of),
-resident AS (
-    SELECT m.person_id, min(m.household_id) AS household_id, a.as_of
-    FROM membership m JOIN as_of a
-      ON m.from_date < a.as_of AND (m.to_date IS NULL OR m.to_date >= a.as_of)
-    GROUP BY m.person_id, a.as_of
-),
+WITH {RESIDENT_CTES},
 {USUAL_DOB_CTES},
 identity AS (
     SELECT l.person_id, any_value(u.dob) AS dob,

@@ -14,6 +14,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from earlyhelp.features.person_events import RESIDENT_CTES
+
 DECAY_DAYS = 730  # an event's weight falls by e every two years (hardship lasts about that long)
 OUTSTANDING_DAYS = 120  # a step still awaiting its sequel after this long has lapsed
 
@@ -154,13 +156,7 @@ def _after(later: str, earlier: str) -> str:
 
 
 STATES_SQL = f"""
-WITH as_of AS (SELECT unnest($as_of::DATE[]) AS as_of),
-resident AS (
-    SELECT m.person_id, min(m.household_id) AS household_id, a.as_of
-    FROM membership m JOIN as_of a
-      ON m.from_date < a.as_of AND (m.to_date IS NULL OR m.to_date >= a.as_of)
-    GROUP BY m.person_id, a.as_of
-),
+WITH {RESIDENT_CTES},
 events AS (
     SELECT DISTINCT person_id, event_id, system, event_type, event_date, known_date,
            coalesce(json_extract_string(attributes, '$.outcome'),
