@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from earlyhelp.features.build import build_features
+from earlyhelp.features.build import create_feature_matrix
 from earlyhelp.linkage.run import link_known_identities
 from earlyhelp.modelling.against_oracle import attach_oracle, compare
 from earlyhelp.modelling.as_of import quarterly_as_of
@@ -30,10 +30,10 @@ def measure(warehouse: Path, truth: Path) -> dict[str, dict[str, float]]:
     """Out-of-time AUC and precision at capacity, with the oracle's on the same rows."""
     con = connect(warehouse)
     dates = quarterly_as_of(con)
-    features = build_features(con, dates)
+    create_feature_matrix(con, dates)
     out = {}
     for name, outcome in OUTCOMES.items():
-        data = assemble(con, outcome, dates, features)
+        data = assemble(con, outcome, dates, reuse_features=True)
         capacity = capacity_for(data)
         scores = validate_outcome(data, capacity=capacity).scores
         out[name] = compare(attach_oracle(con, truth, name, outcome.unit, scores), capacity)

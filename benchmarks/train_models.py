@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from earlyhelp.features.build import build_features
+from earlyhelp.features.build import create_feature_matrix
 from earlyhelp.modelling.as_of import quarterly_as_of
 from earlyhelp.modelling.dataset import assemble
 from earlyhelp.modelling.explain import top_factors_frame
@@ -40,12 +40,13 @@ def main() -> None:
         registry = ModelRegistry(Path(folder) / "models")
         dates = quarterly_as_of(con)
         start = time.perf_counter()
-        features = build_features(con, dates)
+        columns = create_feature_matrix(con, dates)
         built = time.perf_counter() - start
-        print(f"features: {built:.1f} s, {len(features):,} rows x {features.shape[1] - 3}")
+        rows = con.execute("SELECT count(*) FROM feature_matrix").fetchone()
+        print(f"features: {built:.1f} s, {rows[0] if rows else 0:,} rows x {len(columns)}")
         for name, outcome in OUTCOMES.items():
             began = time.perf_counter()
-            done = train_outcome(con, outcome, dates, features, registry, args.truth)
+            done = train_outcome(con, outcome, dates, registry, args.truth)
             m = done.metrics
             print(
                 f"{name}: {time.perf_counter() - began:.1f} s, {m['rows']:,} test rows, "
@@ -56,7 +57,7 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
         print(f"features and training, all outcomes: {total:.1f} s; peak memory {peak:.2f} GiB")
 
-        data = assemble(con, OUTCOMES["safeguarding"], dates, features)
+        data = assemble(con, OUTCOMES["safeguarding"], dates, reuse_features=True)
         model = registry.get("safeguarding", "v1")
         rows = model.feature_frame(data)
         timings = []

@@ -28,7 +28,7 @@ def train(
     warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
 ) -> None:
     """Validate each outcome's model through time, fit it on every date, and register it."""
-    from earlyhelp.features.build import build_features
+    from earlyhelp.features.build import create_feature_matrix
     from earlyhelp.modelling.as_of import quarterly_as_of
     from earlyhelp.modelling.pipeline import train_outcome
     from earlyhelp.outcomes.registry import OUTCOMES
@@ -45,13 +45,11 @@ def train(
         raise typer.Exit(1)
     registry = ModelRegistry.from_settings(settings)
     with console.status("building features"):
-        features = build_features(con, dates)
+        create_feature_matrix(con, dates)
     results = []
     for name in outcome or list(OUTCOMES):
         with console.status(f"training {name}"):
-            results.append(
-                train_outcome(con, OUTCOMES[name], dates, features, registry, truth, capacity)
-            )
+            results.append(train_outcome(con, OUTCOMES[name], dates, registry, truth, capacity))
     console.print(
         f"Out-of-time validation: {len(dates)} quarterly as-of dates, {dates[0]} to {dates[-1]}; "
         "each model is tested only on years after its training labels closed."

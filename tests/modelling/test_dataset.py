@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pytest
 
 from earlyhelp.modelling.dataset import assemble
 from earlyhelp.outcomes.registry import OUTCOMES
 from tests.outcomes.test_outcomes import AS_OF, warehouse  # noqa: F401  (a shared fixture)
 
 
-def features() -> pd.DataFrame:
-    return pd.DataFrame(
+def features(con: duckdb.DuckDBPyConnection) -> None:
+    """A hand-made feature matrix in place of a built one."""
+    matrix = pd.DataFrame(
         {
             "person_id": ["PC1", "PC2", "PA1"],
             "as_of": pd.Timestamp(AS_OF),
@@ -20,12 +22,20 @@ def features() -> pd.DataFrame:
             "referrals_days_since": [10.0, 5.0, None],
         }
     )
+    con.register("matrix", matrix)
+    con.execute(
+        "CREATE OR REPLACE TABLE feature_matrix AS "
+        "SELECT * REPLACE (as_of::DATE AS as_of) FROM matrix"
+    )
+    con.unregister("matrix")
 
 
 def test_a_person_outcome_takes_the_persons_features_and_zero_where_none(
     warehouse: duckdb.DuckDBPyConnection,  # noqa: F811
 ) -> None:
-    data = assemble(warehouse, OUTCOMES["safeguarding"], [AS_OF], features()).set_index("unit_id")
+    features(warehouse)
+    data = assemble(warehouse, OUTCOMES["safeguarding"], [AS_OF], reuse_features=True)
+    data = data.set_index("unit_id")
     assert data.loc["PC1", "referrals_3m"] == 1
     assert data.loc["PY1", "referrals_3m"] == 0
     assert data["referrals_days_since"].isna()["PY1"]
@@ -35,6 +45,17 @@ def test_a_person_outcome_takes_the_persons_features_and_zero_where_none(
 def test_a_household_takes_its_members_strongest_features(
     warehouse: duckdb.DuckDBPyConnection,  # noqa: F811
 ) -> None:
-    data = assemble(warehouse, OUTCOMES["homelessness"], [AS_OF], features()).set_index("unit_id")
+    features(warehouse)
+    data = assemble(warehouse, OUTCOMES["homelessness"], [AS_OF], reuse_features=True)
+    data = data.set_index("unit_id")
     assert data.loc["H1", "referrals_3m"] == 3
     assert data.loc["H1", "referrals_days_since"] == 5.0  # the most recent of them
+
+
+def test_a_matrix_without_the_dates_is_refused(
+    warehouse: duckdb.DuckDBPyConnection,  # noqa: F811
+) -> None:
+    features(warehouse)
+    later = AS_OF.replace(year=AS_OF.year + 1)
+    with pytest.raises(ValueError, match="lacks as-of dates"):
+        assemble(warehouse, OUTCOMES["safeguarding"], [later], reuse_features=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from earlyhelp.features.build import build_features
+from earlyhelp.features.build import create_feature_matrix
 from earlyhelp.features.describe import is_present
 from earlyhelp.modelling.as_of import quarterly_as_of
 from earlyhelp.modelling.dataset import assemble
@@ -45,11 +45,11 @@ def trained(
     shutil.copy(linked_small_council, folder / "warehouse.duckdb")
     con = connect(folder / "warehouse.duckdb")
     dates = quarterly_as_of(con)
-    features = build_features(con, dates)
+    create_feature_matrix(con, dates)
     registry = ModelRegistry(folder / "models")
     truth = small_councils["a"] / "truth"
     metrics = {
-        name: train_outcome(con, outcome, dates, features, registry, truth).metrics
+        name: train_outcome(con, outcome, dates, registry, truth).metrics
         for name, outcome in OUTCOMES.items()
     }
     con.close()

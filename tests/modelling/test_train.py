@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from earlyhelp.modelling.train import first_test_date, fit_final, validate_outcome
+from earlyhelp.modelling.train import first_test_date, fit_final, training_set, validate_outcome
 
 DATES = [dt.date(y, m, 1) for y in range(2020, 2025) for m in (1, 4, 7, 10)]
 
@@ -67,3 +67,33 @@ def test_calibration_is_measured_only_with_earlier_folds_and_the_final_model_fol
     assert abs(risk[top].mean() - data["label"][top].mean()) < 0.03
     assert final.training["rows"] == len(data)
     assert final.training["first_as_of"] == str(DATES[0])
+
+
+def test_a_small_training_set_is_used_whole() -> None:
+    data = dataset(units=100)
+    learned = training_set(data, seed=1)
+    assert len(learned.rows) == len(data)
+    assert (learned.weights == 1.0).all()
+    assert learned.negatives_kept == 1.0
+
+
+def test_a_large_training_set_keeps_every_positive_and_weights_the_sampled_negatives() -> None:
+    data = dataset()  # 16,000 rows
+    within = (data["as_of"] < pd.Timestamp(2023, 1, 1)).to_numpy()
+    learned = training_set(data, seed=1, within=within, cap=4_000)
+    labels = learned.rows["label"].to_numpy(dtype=bool)
+    assert learned.rows["as_of"].max() < pd.Timestamp(2023, 1, 1)
+    assert labels.sum() == (data["label"].to_numpy() & within).sum()
+    assert abs(len(learned.rows) - 4_000) < 200
+    negatives = (~data["label"].to_numpy() & within).sum()
+    # The weighted negatives stand for all of them, so raw scores keep the real base rate.
+    assert abs(learned.weights[~labels].sum() - negatives) < 0.05 * negatives
+    assert 0.2 < learned.negatives_kept < 0.5
+
+
+def test_sampling_negatives_keeps_the_ranking() -> None:
+    data = dataset()
+    whole = validate_outcome(data)
+    with_cap = validate_outcome(data, cap=3_000)
+    assert with_cap.training_rows < 0.5 * whole.training_rows
+    assert abs(with_cap.lightgbm.auc - whole.lightgbm.auc) < 0.02

@@ -34,6 +34,14 @@ PROFILE_FEATURES: dict[str, str] = {
     **STATE_FEATURES,
 }
 
+PROFILE_FLAGS = [
+    "free_school_meals",
+    "special_needs",
+    "open_early_help",
+    "open_child_in_need",
+    "in_temporary_accommodation",
+]
+
 # The latest event first, then by id: two records of one date must not be picked by chance.
 _LATEST = "strftime(e.event_date, '%Y%m%d') || e.event_id"
 _NUMBER = "TRY_CAST(json_extract_string(e.attributes, '$.{field}') AS DOUBLE)"
@@ -136,12 +144,5 @@ LEFT JOIN states s USING (person_id, as_of)
 def profile_features(con: duckdb.DuckDBPyConnection, as_of: list[object]) -> pd.DataFrame:
     """The profile features of every resident at every as-of date (flags as 0 or 1)."""
     frame = con.execute(PROFILE_SQL, {"as_of": as_of}).df()
-    flags = [
-        "free_school_meals",
-        "special_needs",
-        "open_early_help",
-        "open_child_in_need",
-        "in_temporary_accommodation",
-    ]
-    frame[flags] = frame[flags].fillna(False).astype("int64")
+    frame[PROFILE_FLAGS] = frame[PROFILE_FLAGS].fillna(False).astype("int64")
     return frame

@@ -103,7 +103,8 @@ def attach_oracle(
 def compare(scores: pd.DataFrame, capacity: int) -> dict[str, Any]:
     """Model and oracle measured on the rows both scored, with the ratios the targets use."""
     both = scores.dropna(subset=["oracle_risk"])
-    model, oracle = card(both, "lightgbm", capacity), card(both, "oracle_risk", capacity)
+    model = card(both, "lightgbm", capacity, interval=False)
+    oracle = card(both, "oracle_risk", capacity, interval=False)
     return {
         "rows_scored": len(scores),
         "rows_matched": len(both),

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from earlyhelp.modelling.against_oracle import attach_oracle, compare
 from earlyhelp.modelling.dataset import assemble
@@ -47,14 +46,14 @@ def train_outcome(
     con: duckdb.DuckDBPyConnection,
     outcome: Outcome,
     as_of: Sequence[dt.date],
-    features: pd.DataFrame,
     registry: ModelRegistry,
     truth: Path | None = None,
     capacity: int | None = None,
     seed: int = 1,
 ) -> Trained:
-    """Validate, compare, fit and register one outcome's model."""
-    data = assemble(con, outcome, as_of, features)
+    """Validate, compare, fit and register one outcome's model (the feature matrix for
+    ``as_of`` must be built: :func:`earlyhelp.features.build.create_feature_matrix`)."""
+    data = assemble(con, outcome, as_of, reuse_features=True)
     capacity = capacity or capacity_for(data)
     validation = validate_outcome(data, capacity=capacity, seed=seed)
     metrics: dict[str, Any] = {

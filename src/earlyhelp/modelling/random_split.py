@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from earlyhelp.modelling.splits import grouped_split
-from earlyhelp.modelling.train import feature_columns, fit_lightgbm, proba
+from earlyhelp.modelling.train import feature_columns, fit_lightgbm, proba, training_set
 
 TEST_SHARE = 0.3
 
@@ -36,6 +36,8 @@ def random_split_auc(data: pd.DataFrame, seed: int = 1) -> dict[str, Any]:
 
 def _auc(data: pd.DataFrame, train: np.ndarray, test: np.ndarray, seed: int) -> float:
     columns = feature_columns(data)
-    model = fit_lightgbm(data.iloc[train], columns, seed)
+    within = np.zeros(len(data), dtype=bool)
+    within[train] = True
+    model = fit_lightgbm(training_set(data, seed, within), columns, seed)
     rows = data.iloc[test]
     return float(roc_auc_score(rows["label"], proba(model, rows[columns])))

@@ -12,7 +12,6 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from earlyhelp.features.build import build_features
 from earlyhelp.modelling.dataset import assemble
 from earlyhelp.modelling.explain import top_factors_frame
 from earlyhelp.modelling.registry import LoadedModel
@@ -30,7 +29,7 @@ def score_outcome(
     first. The cohort's labels are not used (at a recent date they are not yet known)."""
     if model.outcome != outcome.name:
         raise ValueError(f"model {model.outcome} {model.version} cannot score {outcome.name}")
-    data = assemble(con, outcome, [as_of], build_features(con, [as_of]))
+    data = assemble(con, outcome, [as_of])
     rows = model.feature_frame(data)
     scored = data[["unit_id", "as_of", "household_id"]].assign(
         outcome=outcome.name,

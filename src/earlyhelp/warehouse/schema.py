@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from earlyhelp.config import get_settings
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS load_lineage (
     load_id VARCHAR PRIMARY KEY, source VARCHAR, system VARCHAR, file VARCHAR, sha256 VARCHAR,
@@ -86,6 +88,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """Open (or create) the warehouse and make sure every table exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    con.execute(f"SET memory_limit = '{get_settings().duckdb_memory_limit}'")
     con.execute(SCHEMA)
     con.execute(LINKAGE_SCHEMA)
     con.execute(CURRENT_VIEWS)
