@@ -42,8 +42,8 @@ def main() -> None:
         start = time.perf_counter()
         columns = create_feature_matrix(con, dates)
         built = time.perf_counter() - start
-        rows = con.execute("SELECT count(*) FROM feature_matrix").fetchone()
-        print(f"features: {built:.1f} s, {rows[0] if rows else 0:,} rows x {len(columns)}")
+        counted = con.execute("SELECT count(*) FROM feature_matrix").fetchone()
+        print(f"features: {built:.1f} s, {counted[0] if counted else 0:,} rows x {len(columns)}")
         for name, outcome in OUTCOMES.items():
             began = time.perf_counter()
             done = train_outcome(con, outcome, dates, registry, args.truth)

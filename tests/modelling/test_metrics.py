@@ -35,10 +35,12 @@ def test_the_bootstrap_interval_holds_the_auc_and_narrows_with_more_rows() -> No
 
     small, large = sample(400), sample(20_000)
     card = scorecard(*large, capacity=100)
+    assert card.auc_ci is not None
     low, high = card.auc_ci
     assert low < card.auc < high
     small_low, small_high = bootstrap_interval(*small)
     assert (small_high - small_low) > 3 * (high - low)
+    assert scorecard(*large, capacity=100, interval=False).auc_ci is None
 
 
 def test_the_bootstrap_auc_of_a_resample_equals_scikit_learns() -> None:
