@@ -112,3 +112,16 @@ def test_scores_carry_calibrated_risks_and_only_factors_present(
             value = rows.loc[row["unit_id"], factor["feature"]]
             assert is_present(factor["feature"], value), factor
             assert factor["contribution"] > 0 and factor["text"]
+
+
+def test_a_households_factors_say_they_are_about_one_member(
+    trained: tuple[ModelRegistry, dict[str, dict[str, object]]],
+) -> None:
+    registry, _ = trained
+    con = connect(registry.root.parent / "warehouse.duckdb")
+    model = registry.get("homelessness", "v1")
+    scores = score_outcome(con, OUTCOMES["homelessness"], model, model.training.last_as_of)
+    texts = [factor["text"] for listed in scores["top_factors"] for factor in listed]
+    assert texts
+    assert all(text.startswith("a member of the household: ") for text in texts)
+    con.close()

@@ -8,6 +8,7 @@ importances), so a practitioner reads why this score is high for this child, in 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -16,6 +17,14 @@ from earlyhelp.modelling.dataset import assemble
 from earlyhelp.modelling.explain import top_factors_frame
 from earlyhelp.modelling.registry import LoadedModel
 from earlyhelp.outcomes.base import Outcome
+
+# A household's or an account's features are each taken from the member with the most
+# (modelling/dataset.py), so a factor's words are about one member, and say so.
+WHOSE = {"household": "a member of the household", "account": "a person liable for the account"}
+
+
+def _attributed(factors: list[dict[str, Any]], whose: str) -> list[dict[str, Any]]:
+    return [{**factor, "text": f"{whose}: {factor['text']}"} for factor in factors]
 
 
 def score_outcome(
@@ -36,5 +45,9 @@ def score_outcome(
         model_version=model.version,
         risk=model.predict(rows),
     )
-    scored["top_factors"] = top_factors_frame(model.booster, rows, top)["top_factors"]
+    factors = top_factors_frame(model.booster, rows, top)["top_factors"]
+    whose = WHOSE.get(outcome.unit)
+    if whose:
+        factors = factors.map(lambda listed: _attributed(listed, whose))
+    scored["top_factors"] = factors
     return scored.sort_values("risk", ascending=False, kind="stable").reset_index(drop=True)
