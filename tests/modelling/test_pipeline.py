@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 
 from earlyhelp.features.build import create_feature_matrix
@@ -97,14 +99,13 @@ def test_scores_carry_calibrated_risks_and_only_factors_present(
     trained: tuple[ModelRegistry, dict[str, dict[str, object]]],
 ) -> None:
     registry, _ = trained
-    con = connect(registry.root.parent / "warehouse.duckdb")
-    model = registry.get("youth_asb", "v1")
-    day = model.training.last_as_of
-    scores = score_outcome(con, OUTCOMES["youth_asb"], model, day)
+    with connect(registry.root.parent / "warehouse.duckdb") as con:
+        scores = latest_scores(registry, "youth_asb", con)
+        day = scores["as_of"].iloc[0].date()
+        rows = assemble(con, OUTCOMES["youth_asb"], [day]).set_index("unit_id")
     assert len(scores) > 100
     assert scores["risk"].between(0, 1).all()
     assert scores["risk"].is_monotonic_decreasing
-    rows = assemble(con, OUTCOMES["youth_asb"], [day]).set_index("unit_id")
     explained = scores[scores["top_factors"].map(len) > 0]
     assert len(explained) > 0.5 * len(scores)
     for _, row in explained.head(50).iterrows():
@@ -118,13 +119,19 @@ def test_a_households_factors_say_they_are_about_one_member(
     trained: tuple[ModelRegistry, dict[str, dict[str, object]]],
 ) -> None:
     registry, _ = trained
-    con = connect(registry.root.parent / "warehouse.duckdb")
-    model = registry.get("homelessness", "v1")
-    scores = score_outcome(con, OUTCOMES["homelessness"], model, model.training.last_as_of)
+    with connect(registry.root.parent / "warehouse.duckdb") as con:
+        scores = latest_scores(registry, "homelessness", con)
     texts = [factor["text"] for listed in scores["top_factors"] for factor in listed]
     assert texts
     assert all(text.startswith("a member of the household: ") for text in texts)
-    con.close()
+
+
+def latest_scores(
+    registry: ModelRegistry, outcome: str, con: duckdb.DuckDBPyConnection
+) -> pd.DataFrame:
+    """The registered v1 model's scores at the last date it learned from."""
+    model = registry.get(outcome, "v1")
+    return score_outcome(con, OUTCOMES[outcome], model, model.training.last_as_of)
 
 
 def test_a_random_split_by_row_overstates_what_later_years_see(
