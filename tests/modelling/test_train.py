@@ -91,6 +91,16 @@ def test_a_large_training_set_keeps_every_positive_and_weights_the_sampled_negat
     assert 0.2 < learned.negatives_kept < 0.5
 
 
+def test_a_common_outcome_keeps_as_many_negatives_as_positives_whatever_the_cap() -> None:
+    data = dataset()
+    positives = int(data["label"].sum())
+    learned = training_set(data, seed=1, cap=positives // 2)
+    labels = learned.rows["label"].to_numpy(dtype=bool)
+    assert labels.sum() == positives
+    assert abs((~labels).sum() - positives) < 0.1 * positives
+    assert abs(learned.weights[~labels].sum() - (~data["label"]).sum()) < 0.1 * len(data)
+
+
 def test_sampling_negatives_keeps_the_ranking() -> None:
     data = dataset()
     whole = validate_outcome(data)

@@ -7,12 +7,13 @@ everyone living in the council then (a current household membership).
 
 The matrix stays in DuckDB, not in memory: at 176,000 residents and 19 as-of dates it is 2.8
 million rows by 235 features, which as a pandas frame of int64 and float64 columns takes 5 GB;
-DuckDB keeps it compressed and each outcome reads only its own cohort's rows.
+DuckDB keeps it compressed and each outcome reads only what its cohort needs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 
 import duckdb
@@ -97,7 +98,7 @@ def feature_sql(families: Sequence[Family]) -> str:
     ),
     own_seen AS (
         SELECT r.person_id, r.as_of, t.family, t.event_date
-        FROM resident r JOIN tagged t
+        FROM (SELECT DISTINCT person_id, as_of FROM resident) r JOIN tagged t
           ON t.person_id = r.person_id AND t.scope = 'person' AND t.known_date < r.as_of
     ),
     home_seen AS (
@@ -124,6 +125,7 @@ def feature_sql(families: Sequence[Family]) -> str:
 
 
 MATRIX = "feature_matrix"
+BUILD = "feature_matrix_build"  # one row: what the matrix was built from, and for which dates
 KEYS = ("person_id", "as_of", "household_id")
 
 
@@ -152,23 +154,70 @@ def create_feature_matrix(
     con.execute(
         f"CREATE OR REPLACE TABLE {MATRIX} AS {_matrix_sql(families)}", {"as_of": list(as_of)}
     )
+    record_build(con, as_of, families)
     return matrix_features(con)
+
+
+def record_build(
+    con: duckdb.DuckDBPyConnection,
+    as_of: Sequence[dt.date],
+    families: Sequence[Family] = FAMILIES,
+) -> None:
+    """Note what ``feature_matrix`` was just built from and for which dates."""
+    con.execute(
+        f"CREATE OR REPLACE TABLE {BUILD} AS "
+        "SELECT $fingerprint AS fingerprint, $as_of::DATE[] AS as_of, now() AS built_at",
+        {"fingerprint": _fingerprint(con, families), "as_of": list(as_of)},
+    )
+
+
+def require_matrix(
+    con: duckdb.DuckDBPyConnection,
+    as_of: Sequence[dt.date],
+    families: Sequence[Family] = FAMILIES,
+) -> None:
+    """Refuse a matrix that was not built for these dates, or was built from other features,
+    other loads or an earlier linkage: a model must never learn from a stale matrix."""
+    built = _built(con)
+    if built is None:
+        raise ValueError("no feature matrix has been built: run create_feature_matrix first")
+    fingerprint, dates = built
+    if fingerprint != _fingerprint(con, families):
+        raise ValueError(
+            "the feature matrix is stale (built from other feature definitions, loads or "
+            "linkage): build it again"
+        )
+    missing = set(as_of) - set(dates)
+    if missing:
+        raise ValueError(f"the feature matrix lacks as-of dates {sorted(missing)}: build it first")
+
+
+def _built(con: duckdb.DuckDBPyConnection) -> tuple[str, list[dt.date]] | None:
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN (?, ?)", [MATRIX, BUILD]
+    ).fetchone()
+    if not exists or exists[0] < 2:
+        return None
+    row = con.execute(f"SELECT fingerprint, as_of FROM {BUILD}").fetchone()
+    return (str(row[0]), list(row[1])) if row else None
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, families: Sequence[Family]) -> str:
+    """What a matrix is built from: the feature definitions, the loads in use and the latest
+    linkage run."""
+    loads = con.execute(
+        "SELECT coalesce(string_agg(load_id, ',' ORDER BY load_id), '') FROM current_load"
+    ).fetchone()
+    run = con.execute("SELECT coalesce(max(run_id), 0) FROM link_run").fetchone()
+    digest = hashlib.sha256(_matrix_sql(families).encode())
+    digest.update(f"{loads[0] if loads else ''}|{run[0] if run else 0}".encode())
+    return digest.hexdigest()
 
 
 def matrix_features(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The feature columns of the built matrix, in order."""
     names = [row[0] for row in con.execute(f"DESCRIBE {MATRIX}").fetchall()]
     return [n for n in names if n not in KEYS]
-
-
-def matrix_dates(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
-    """The as-of dates the built matrix holds (none before it is first built)."""
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [MATRIX]
-    ).fetchone()
-    if not exists or not exists[0]:
-        return set()
-    return {row[0] for row in con.execute(f"SELECT DISTINCT as_of FROM {MATRIX}").fetchall()}
 
 
 def build_features(

@@ -15,7 +15,12 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from earlyhelp.features.build import MATRIX, create_feature_matrix, matrix_dates, matrix_features
+from earlyhelp.features.build import (
+    MATRIX,
+    create_feature_matrix,
+    matrix_features,
+    require_matrix,
+)
 from earlyhelp.outcomes.base import Outcome
 
 # The people liable for each council tax account.
@@ -37,12 +42,10 @@ def assemble(
     """``unit_id, as_of, household_id, label`` and every feature, one row per cohort unit.
 
     The feature matrix is built for ``as_of`` first, unless ``reuse_features`` says it already
-    was (training builds it once for all four outcomes)."""
+    was (training builds it once for all four outcomes); a stale matrix is refused."""
     if not reuse_features:
         create_feature_matrix(con, as_of)
-    missing = set(as_of) - matrix_dates(con)
-    if missing:
-        raise ValueError(f"the feature matrix lacks as-of dates {sorted(missing)}: build it first")
+    require_matrix(con, as_of)
     labels = outcome.cohort_and_labels(con, as_of)
     columns = matrix_features(con)
     con.register("cohort_labels", labels)
@@ -54,16 +57,17 @@ def assemble(
 
 def _dataset_sql(unit: str, columns: list[str]) -> str:
     """SQL: the cohort beside its units' features; counts of nothing are 0."""
+    dated = f"(SELECT * FROM {MATRIX} WHERE as_of IN (SELECT DISTINCT as_of FROM cohort_labels))"
     if unit == "person":
-        units = f"SELECT person_id AS unit_id, as_of, {', '.join(columns)} FROM {MATRIX}"
+        units = f"SELECT person_id AS unit_id, as_of, {', '.join(columns)} FROM {dated}"
     else:
         strongest = ", ".join(
             f"{'min' if c.endswith('_days_since') else 'max'}({c}) AS {c}" for c in columns
         )
         members = (
-            f"(SELECT household_id AS unit_id, * EXCLUDE (household_id) FROM {MATRIX})"
+            f"(SELECT household_id AS unit_id, * EXCLUDE (household_id) FROM {dated})"
             if unit == "household"
-            else f"({_LIABLE}) liable JOIN {MATRIX} USING (person_id)"
+            else f"({_LIABLE}) liable JOIN {dated} USING (person_id)"
         )
         units = f"SELECT unit_id, as_of, {strongest} FROM {members} GROUP BY unit_id, as_of"
     values = ", ".join(

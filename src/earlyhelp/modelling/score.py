@@ -18,6 +18,15 @@ from earlyhelp.modelling.explain import top_factors_frame
 from earlyhelp.modelling.registry import LoadedModel
 from earlyhelp.outcomes.base import Outcome
 
+SCORE_COLUMNS = (
+    "unit_id",
+    "as_of",
+    "household_id",
+    "outcome",
+    "model_version",
+    "risk",
+    "top_factors",
+)
 # A household's or an account's features are each taken from the member with the most
 # (modelling/dataset.py), so a factor's words are about one member, and say so.
 WHOSE = {"household": "a member of the household", "account": "a person liable for the account"}
@@ -39,6 +48,8 @@ def score_outcome(
     if model.outcome != outcome.name:
         raise ValueError(f"model {model.outcome} {model.version} cannot score {outcome.name}")
     data = assemble(con, outcome, [as_of])
+    if data.empty:  # nobody in the cohort at that date (before the records begin, say)
+        return pd.DataFrame(columns=[*SCORE_COLUMNS])
     rows = model.feature_frame(data)
     scored = data[["unit_id", "as_of", "household_id"]].assign(
         outcome=outcome.name,

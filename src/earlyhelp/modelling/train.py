@@ -72,14 +72,17 @@ def training_set(
     cap: int = TRAINING_ROWS_CAP,
 ) -> TrainingSet:
     """The rows of ``data`` (those ``within`` a boolean mask, if given) to learn from: all of
-    them up to ``cap``, else every positive and a random share of the negatives."""
+    them up to ``cap``, else every positive and a random share of the negatives (at least as
+    many as the positives)."""
     chosen = np.ones(len(data), dtype=bool) if within is None else within
     labels = data["label"].to_numpy(dtype=bool)
     positives = int((chosen & labels).sum())
     negatives = int((chosen & ~labels).sum())
     share = 1.0
     if positives + negatives > cap and negatives:
-        share = max(cap - positives, 1) / negatives
+        # At least as many negatives as positives, even if that passes the cap: a common
+        # outcome must not leave a handful of negatives, each weighted as thousands.
+        share = min(1.0, max(cap - positives, positives, 1) / negatives)
         drawn = np.random.default_rng(seed).random(len(data)) < share
         chosen = chosen & (labels | drawn)
     rows = data[chosen]
@@ -140,6 +143,7 @@ def _logistic(train: TrainingSet, columns: list[str]) -> Pipeline:
     model.fit(
         train.rows[columns].fillna(-1),
         train.rows["label"],
+        standardscaler__sample_weight=train.weights,
         logisticregression__sample_weight=train.weights,
     )
     return model
