@@ -1,4 +1,5 @@
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,24 @@ def test_models_list_promote_and_show_a_registered_version(
     shown = runner.invoke(app, ["models", "show", "safeguarding"])
     assert shown.exit_code == 0, shown.output
     assert '"version": "v1"' in shown.output and "fairness audit passed" in shown.output
+
+
+def test_train_prints_each_models_measures_beside_the_oracles(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    linked_small_council: Path,
+    small_councils: dict[str, Path],
+) -> None:
+    from earlyhelp import cli_models
+
+    shutil.copy(linked_small_council, tmp_path / "warehouse.duckdb")
+    monkeypatch.setenv("EARLYHELP_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(cli_models.console, "width", 200)
+    truth = small_councils["a"] / "truth"
+    result = runner.invoke(app, ["train", "--outcome", "debt", "--truth", str(truth)])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "│ debt" in line)
+    stored = json.loads((tmp_path / "models" / "debt" / "v1" / "metrics.json").read_text())
+    assert f"{stored['auc']:.3f}" in row  # the printed figure is the registered one
+    assert "Beside the oracle" in result.output
+    assert f"{stored['oracle_auc']:.3f}" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,69 +55,58 @@ def train(
         f"Out-of-time validation: {len(dates)} quarterly as-of dates, {dates[0]} to {dates[-1]}; "
         "each model is tested only on years after its training labels closed."
     )
-    console.print(_measures_table(results))
+    console.print(_table("Out-of-time ranking", results, MEASURES))
     console.print("random: the same model tested on a random 30% of rows instead: it overstates.")
-    console.print(_list_table(results))
+    console.print(
+        _table("At the team's list (one per as-of date) and calibration", results, AT_THE_LIST)
+    )
     if truth is not None:
-        console.print(_oracle_table(results))
+        console.print(
+            _table(
+                "Beside the oracle (the best any model could do), same rows",
+                results,
+                BESIDE_ORACLE,
+            )
+        )
     _registered_note(registry, results)
 
 
-def _measures_table(results: list[Any]) -> Table:
-    """Each model's out-of-time ranking, with the baseline and the random split beside it."""
-    table = Table(title="Out-of-time ranking")
-    for column in ("outcome", "rows", "base", "AUC", "95% CI", "logistic"):
-        table.add_column(column)
-    table.add_column("random")
+Cell = Callable[[dict[str, Any]], str]
+
+MEASURES: list[tuple[str, Cell]] = [
+    ("rows", lambda m: f"{m['rows']:,}"),
+    ("base", lambda m: f"{m['base_rate']:.4f}"),
+    ("AUC", lambda m: f"{m['auc']:.3f}"),
+    ("95% CI", lambda m: f"{m['auc_ci'][0]:.3f}-{m['auc_ci'][1]:.3f}"),
+    ("logistic", lambda m: f"{m['logistic']['auc']:.3f}"),
+    ("random", lambda m: f"{m['random_row_split_auc']:.3f}"),
+]
+AT_THE_LIST: list[tuple[str, Cell]] = [
+    ("list", lambda m: f"{m['capacity']}"),
+    ("precision", lambda m: f"{m['precision_at_capacity']:.3f}"),
+    ("recall", lambda m: f"{m['recall_at_capacity']:.3f}"),
+    ("top 1%", lambda m: f"{m['precision_at_top_1pct']:.3f}"),
+    ("top 5%", lambda m: f"{m['precision_at_top_5pct']:.3f}"),
+    ("ECE", lambda m: f"{m['ece']:.4f}"),
+]
+BESIDE_ORACLE: list[tuple[str, Cell]] = [
+    ("AUC", lambda m: f"{m['beside_oracle']['auc']:.3f}"),
+    ("oracle", lambda m: f"{m['beside_oracle']['oracle_auc']:.3f}"),
+    ("ratio", lambda m: f"{m['beside_oracle']['auc_ratio']:.3f}"),
+    ("prec.@list", lambda m: f"{m['beside_oracle']['precision_at_capacity']:.3f}"),
+    ("oracle", lambda m: f"{m['beside_oracle']['oracle_precision_at_capacity']:.3f}"),
+    ("ratio", lambda m: f"{m['beside_oracle']['precision_ratio']:.3f}"),
+]
+
+
+def _table(title: str, results: list[Any], columns: list[tuple[str, Cell]]) -> Table:
+    """One row per trained outcome, one column per measure."""
+    table = Table(title=title)
+    table.add_column("outcome")
+    for header, _ in columns:
+        table.add_column(header)
     for done in results:
-        m = done.metrics
-        table.add_row(
-            done.outcome,
-            f"{m['rows']:,}",
-            f"{m['base_rate']:.4f}",
-            f"{m['auc']:.3f}",
-            f"{m['auc_ci'][0]:.3f}-{m['auc_ci'][1]:.3f}",
-            f"{m['logistic']['auc']:.3f}",
-            f"{m['random_row_split_auc']:.3f}",
-        )
-    return table
-
-
-def _list_table(results: list[Any]) -> Table:
-    """What a team working the top of each as-of date's list would find, and calibration."""
-    table = Table(title="At the team's list (one per as-of date) and calibration")
-    for column in ("outcome", "list", "precision", "recall", "top 1%", "top 5%", "ECE"):
-        table.add_column(column)
-    for done in results:
-        m = done.metrics
-        table.add_row(
-            done.outcome,
-            f"{m['capacity']}",
-            f"{m['precision_at_capacity']:.3f}",
-            f"{m['recall_at_capacity']:.3f}",
-            f"{m['precision_at_top_1pct']:.3f}",
-            f"{m['precision_at_top_5pct']:.3f}",
-            f"{m['ece']:.4f}",
-        )
-    return table
-
-
-def _oracle_table(results: list[Any]) -> Table:
-    """The model beside the oracle, on the rows both scored."""
-    table = Table(title="Beside the oracle (the best any model could do), same rows")
-    for column in ("outcome", "AUC", "oracle", "ratio", "prec.@list", "oracle", "ratio"):
-        table.add_column(column)
-    for done in results:
-        b = done.metrics["beside_oracle"]
-        table.add_row(
-            done.outcome,
-            f"{b['auc']:.3f}",
-            f"{b['oracle_auc']:.3f}",
-            f"{b['auc_ratio']:.3f}",
-            f"{b['precision_at_capacity']:.3f}",
-            f"{b['oracle_precision_at_capacity']:.3f}",
-            f"{b['precision_ratio']:.3f}",
-        )
+        table.add_row(done.outcome, *(cell(done.metrics) for _, cell in columns))
     return table
 
 
