@@ -122,6 +122,11 @@ def test_a_family_can_count_only_the_events_where_the_person_had_a_role(tmp_path
     )
     row = build_features(con, [AS_OF], [victim]).set_index("person_id").loc["P1"]
     assert row["victim_ever"] == 2 and row["victim_3m"] == 1
+    # A family may choose windows no other family uses.
+    recent = Family("recent", ("police.da_incident",), "n", "ns", role="victim", windows=(1, 18))
+    row = build_features(con, [AS_OF], [recent]).set_index("person_id").loc["P1"]
+    assert {"recent_1m", "recent_18m", "recent_days_since"} <= set(row.index)
+    assert row["recent_1m"] == 0 and row["recent_18m"] == 2  # April is three months back
 
 
 def test_features_are_the_same_on_every_run(linked_small_council: Path, tmp_path: Path) -> None:

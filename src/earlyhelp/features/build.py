@@ -25,8 +25,6 @@ from earlyhelp.features.profile import PROFILE_FLAGS, PROFILE_SQL
 from earlyhelp.features.states import FLAGS as STATE_FLAGS
 from earlyhelp.features.states import STATES_SQL
 
-MONTHS = (3, 6, 12, 24)  # every window any family may use
-
 
 def _family_map(families: Sequence[Family]) -> str:
     """SQL VALUES: which event types (with which role or DASH level) make up each family."""
@@ -72,9 +70,10 @@ def feature_sql(families: Sequence[Family]) -> str:
     """
     columns, joins = _family_columns(families)
     wanted = ", ".join(sorted({f"'{t}'" for f in families for t in f.event_types}))
+    months = sorted({window for family in families for window in family.windows if window})
     windows = ", ".join(
         f"count(*) FILTER (WHERE event_date >= as_of - INTERVAL {m} MONTH) AS events_{m}m"
-        for m in MONTHS
+        for m in months
     )
     return f"""
     WITH as_of AS (SELECT unnest($as_of::DATE[]) AS as_of),
