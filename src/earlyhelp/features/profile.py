@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from earlyhelp.features.person_events import RESIDENT_CTES, USUAL_DOB_CTES
-from earlyhelp.features.states import STATE_FEATURES
+from earlyhelp.features.states import STATE_FEATURES, episode_open
 
 PROFILE_FEATURES: dict[str, str] = {
     "age": "age in years",
@@ -45,13 +45,6 @@ PROFILE_FLAGS = [
 # The latest event first, then by id: two records of one date must not be picked by chance.
 _LATEST = "strftime(e.event_date, '%Y%m%d') || e.event_id"
 _NUMBER = "TRY_CAST(json_extract_string(e.attributes, '$.{field}') AS DOUBLE)"
-
-
-def _open(starts: str, ends: str) -> str:
-    return (
-        f"coalesce(sum(CASE WHEN e.event_type = '{starts}' THEN 1 "
-        f"WHEN e.event_type = '{ends}' THEN -1 END), 0) > 0"
-    )
 
 
 PROFILE_SQL = f"""
@@ -113,9 +106,9 @@ census AS (
 ),
 states AS (
     SELECT r.person_id, r.as_of,
-           {_open("eh.episode_start", "eh.episode_end")} AS open_early_help,
-           {_open("csc.cin_start", "csc.cin_end")} AS open_child_in_need,
-           {_open("housing.ta_start", "housing.ta_end")} AS in_temporary_accommodation
+           {episode_open("eh.episode_start", "eh.episode_end", "e")} AS open_early_help,
+           {episode_open("csc.cin_start", "csc.cin_end", "e")} AS open_child_in_need,
+           {episode_open("housing.ta_start", "housing.ta_end", "e")} AS in_temporary_accommodation
     FROM resident r JOIN person_event e
       ON e.person_id = r.person_id AND e.known_date < r.as_of
      AND e.event_type IN ('eh.episode_start', 'eh.episode_end', 'csc.cin_start', 'csc.cin_end',

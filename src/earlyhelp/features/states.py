@@ -123,28 +123,32 @@ def _in(types: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{t}'" for t in types) + ")"
 
 
-def _balance(start: str, end: str) -> str:
-    """SQL: more starts than ends of an episode (a claim, a tenancy) among the seen events."""
+def episode_open(start: str, end: str, alias: str = "") -> str:
+    """SQL: more starts than ends of an episode (a claim, a tenancy, early help) among the seen
+    events (columns of table ``alias``, if named)."""
+    kind = f"{alias}.event_type" if alias else "event_type"
     return (
-        f"coalesce(sum(CASE WHEN event_type = '{start}' THEN 1 "
-        f"WHEN event_type = '{end}' THEN -1 END), 0) > 0"
+        f"coalesce(sum(CASE WHEN {kind} = '{start}' THEN 1 "
+        f"WHEN {kind} = '{end}' THEN -1 END), 0) > 0"
+    )
+
+
+def _weighted(condition: str) -> str:
+    """SQL: the seen events meeting ``condition``, each weighted by its recency."""
+    return (
+        f"coalesce(sum(exp(-date_diff('day', event_date, as_of) / {DECAY_DAYS}))"
+        f" FILTER (WHERE {condition}), 0)"
     )
 
 
 def _decayed(types: tuple[str, ...]) -> str:
-    return (
-        f"coalesce(sum(exp(-date_diff('day', event_date, as_of) / {DECAY_DAYS}))"
-        f" FILTER (WHERE event_type IN {_in(types)}), 0)"
-    )
+    return _weighted(f"event_type IN {_in(types)}")
 
 
 def _need(need: str) -> str:
     """SQL: early help episodes for one need, weighted by recency (the need names the family's
     main difficulty)."""
-    return (
-        f"coalesce(sum(exp(-date_diff('day', event_date, as_of) / {DECAY_DAYS}))"
-        f" FILTER (WHERE event_type = 'eh.episode_start' AND outcome = '{need}'), 0)"
-    )
+    return _weighted(f"event_type = 'eh.episode_start' AND outcome = '{need}'")
 
 
 def _after(later: str, earlier: str) -> str:
@@ -172,9 +176,9 @@ seen AS (
 ),
 own AS (
     SELECT person_id, as_of, any_value(household_id) AS home_id,
-           {_balance("revs.ctr_claim_start", "revs.ctr_claim_end")} AS ctr_open,
-           {_balance("revs.hb_claim_start", "revs.hb_claim_end")} AS hb_open,
-           {_balance("housing.tenancy_start", "housing.tenancy_end")} AS tenancy_open,
+           {episode_open("revs.ctr_claim_start", "revs.ctr_claim_end")} AS ctr_open,
+           {episode_open("revs.hb_claim_start", "revs.hb_claim_end")} AS hb_open,
+           {episode_open("housing.tenancy_start", "housing.tenancy_end")} AS tenancy_open,
            max(event_date) FILTER (WHERE event_type = 'revs.ct_reminder') AS last_reminder,
            max(event_date) FILTER (WHERE event_type = 'revs.ct_summons') AS last_summons,
            max(event_date) FILTER (WHERE event_type = 'revs.ct_liability_order') AS last_order,
