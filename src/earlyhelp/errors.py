@@ -7,3 +7,19 @@ class EarlyHelpError(Exception):
 
 class ConfigurationError(EarlyHelpError):
     """Settings or parameters that cannot work together."""
+
+
+class StoreError(EarlyHelpError):
+    """The operational store cannot be reached, migrated or written as asked."""
+
+
+class PolicyError(ConfigurationError):
+    """``policy.yaml`` that cannot be used: the file and the key are named."""
+
+
+class AlertError(EarlyHelpError):
+    """An alert that does not exist, or a step its lifecycle does not allow from where it is."""
+
+
+class RunError(EarlyHelpError):
+    """A monthly run that cannot go ahead (no promoted model, a month already published...)."""
