@@ -184,3 +184,22 @@ def scorecard(
         },
         calibration_curve=calibration_curve(labels, risk),
     )
+
+
+def proportion_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """The Jeffreys interval of a proportion: sound for the small counts and rare events that
+    council subgroups and alert bands give, where the normal approximation dips below 0."""
+    from scipy.stats import beta
+
+    if trials == 0:
+        return (0.0, 1.0)
+    tail = (1 - level) / 2
+    low = (
+        0.0 if successes == 0 else float(beta.ppf(tail, successes + 0.5, trials - successes + 0.5))
+    )
+    high = (
+        1.0
+        if successes == trials
+        else float(beta.ppf(1 - tail, successes + 0.5, trials - successes + 0.5))
+    )
+    return (low, high)

@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from earlyhelp.alerts.evidence import alert_evidence
 from earlyhelp.modelling.against_oracle import attach_oracle, compare
 from earlyhelp.modelling.dataset import assemble
 from earlyhelp.modelling.random_split import random_split_auc
@@ -61,6 +62,7 @@ def train_outcome(
         "logistic": validation.logistic.as_dict(),
         "per_fold": validation.per_fold,
         **random_split_auc(data, seed),
+        "alert_evidence": alert_evidence(validation.scores),
     }
     if truth is not None:
         beside = compare(
