@@ -87,16 +87,16 @@ def calibration_blocks(
     fitted = IsotonicRegression(out_of_bounds="clip").fit_transform(raw, labels)
     starts = np.flatnonzero(np.r_[True, np.diff(fitted) != 0])
     blocks: list[list[int]] = []  # [first row, last row] of each merged block
-    for first, nxt in zip(starts, [*starts[1:], len(raw)], strict=True):
+    for first, nxt in zip(starts.tolist(), [*starts[1:].tolist(), len(raw)], strict=True):
         if blocks and blocks[-1][1] - blocks[-1][0] + 1 < min_rows:
             blocks[-1][1] = nxt - 1
         else:
-            blocks.append([int(first), int(nxt - 1)])
+            blocks.append([first, nxt - 1])
     if len(blocks) > 1 and blocks[-1][1] - blocks[-1][0] + 1 < min_rows:
         blocks[-2][1] = blocks.pop()[1]
-    out = []
+    out: list[dict[str, float]] = []
     for first, last in blocks:
-        rows, positives = last - first + 1, int(labels[first : last + 1].sum())
+        rows, positives = int(last - first + 1), int(labels[first : last + 1].sum())
         out.append(
             {"upper": float(raw[last]), "rows": rows, "positives": positives}
             | _rate(positives, rows)

@@ -262,6 +262,21 @@ LEFT JOIN arrears a USING (household_id, as_of)
 """
 
 FLAGS = [name for name in STATE_FEATURES if name.endswith(("_open", "_outstanding"))]
+# Sums of events weighted by their recency: a model's summary of a record, not a fact a
+# practitioner can check against it, so never offered as a reason for an alert.
+WEIGHTED_SIGNALS = frozenset(
+    {
+        "household_hardship_signals",
+        "household_abuse_signals",
+        "household_care_signals",
+        "household_conduct_signals",
+        "conduct_signals",
+        "household_early_help_mental_health",
+        "household_early_help_substance",
+        "household_early_help_domestic_abuse",
+        "household_early_help_hardship",
+    }
+)
 
 
 def state_features(con: duckdb.DuckDBPyConnection, as_of: list[object]) -> pd.DataFrame:

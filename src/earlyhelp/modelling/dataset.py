@@ -23,8 +23,8 @@ from earlyhelp.features.build import (
 )
 from earlyhelp.outcomes.base import Outcome
 
-# The people liable for each council tax account.
-_LIABLE = """
+# The people liable for each council tax account (also how alerts reach an account's people).
+LIABLE_SQL = """
     SELECT DISTINCT r.subject_key AS unit_id, l.person_id
     FROM current_relation r
     JOIN person_link l ON l.system = r.system AND l.source_record_id = r.source_record_id
@@ -67,7 +67,7 @@ def _dataset_sql(unit: str, columns: list[str]) -> str:
         members = (
             f"(SELECT household_id AS unit_id, * EXCLUDE (household_id) FROM {dated})"
             if unit == "household"
-            else f"({_LIABLE}) liable JOIN {dated} USING (person_id)"
+            else f"({LIABLE_SQL}) liable JOIN {dated} USING (person_id)"
         )
         units = f"SELECT unit_id, as_of, {strongest} FROM {members} GROUP BY unit_id, as_of"
     values = ", ".join(

@@ -24,6 +24,7 @@ SCORE_COLUMNS = (
     "household_id",
     "outcome",
     "model_version",
+    "score",
     "risk",
     "top_factors",
 )
@@ -43,22 +44,27 @@ def score_outcome(
     as_of: dt.date,
     top: int = 5,
 ) -> pd.DataFrame:
-    """``unit_id, as_of, household_id, outcome, model_version, risk, top_factors``, riskiest
-    first. The cohort's labels are not used (at a recent date they are not yet known)."""
+    """``unit_id, as_of, household_id, outcome, model_version, score, risk, top_factors``, the
+    highest raw score first (calibration's steps tie many units; the raw score keeps their
+    order). The cohort's labels are not used (at a recent date they are not yet known)."""
     if model.outcome != outcome.name:
         raise ValueError(f"model {model.outcome} {model.version} cannot score {outcome.name}")
     data = assemble(con, outcome, [as_of])
     if data.empty:  # nobody in the cohort at that date (before the records begin, say)
         return pd.DataFrame(columns=[*SCORE_COLUMNS])
     rows = model.feature_frame(data)
+    raw = model.predict_raw(rows)
     scored = data[["unit_id", "as_of", "household_id"]].assign(
         outcome=outcome.name,
         model_version=model.version,
-        risk=model.predict(rows),
+        score=raw,
+        risk=model.calibrate(raw),
     )
     factors = top_factors_frame(model.booster, rows, top)["top_factors"]
     whose = WHOSE.get(outcome.unit)
     if whose:
         factors = factors.map(lambda listed: _attributed(listed, whose))
     scored["top_factors"] = factors
-    return scored.sort_values("risk", ascending=False, kind="stable").reset_index(drop=True)
+    return scored.sort_values(
+        ["score", "unit_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
