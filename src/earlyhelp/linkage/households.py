@@ -49,8 +49,10 @@ def sightings(con: duckdb.DuckDBPyConnection, links: pd.DataFrame) -> pd.DataFra
                   USING (system, source_record_id)
                 WHERE coalesce(p.first_seen, e.first_event) IS NOT NULL
                 UNION ALL
+                -- an open account is seen to the end of the data, not to today's date: a
+                -- wall clock would end everyone else's spell when extracts are a year old
                 SELECT r.system, r.source_record_id, a.uprn, a.address, a.postcode, a.start_date,
-                       coalesce(a.end_date, current_date)
+                       coalesce(a.end_date, (SELECT max(event_date) FROM current_event))
                 FROM current_relation r JOIN current_ct_account a
                   ON r.subject = 'account' AND r.subject_key = a.account_ref
             )
