@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +66,66 @@ def linked_small_council(
     run_linkage(con, folder / "linkage")
     con.close()
     return folder / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def trained_small_council(
+    linked_small_council: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """Council "a" linked, with every outcome trained and v1 promoted: a data folder
+    (``warehouse.duckdb``, ``models/``) that tests copy before changing."""
+    import shutil
+
+    from earlyhelp.features.build import create_feature_matrix
+    from earlyhelp.modelling.as_of import quarterly_as_of
+    from earlyhelp.modelling.pipeline import train_outcome
+    from earlyhelp.modelling.registry import ModelRegistry
+    from earlyhelp.outcomes.registry import OUTCOMES
+    from earlyhelp.warehouse.schema import connect
+
+    folder = tmp_path_factory.mktemp("trained-a")
+    shutil.copy(linked_small_council, folder / "warehouse.duckdb")
+    con = connect(folder / "warehouse.duckdb")
+    dates = quarterly_as_of(con)
+    create_feature_matrix(con, dates)
+    registry = ModelRegistry(folder / "models")
+    for name, outcome in OUTCOMES.items():
+        train_outcome(con, outcome, dates, registry)
+        registry.promote(name, "v1", by="tests", reason="the only version")
+    con.close()
+    return folder
+
+
+def _postgres_base_url() -> str:
+    return os.environ.get(
+        "EARLYHELP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty operational store: a SQLite file, or a new schema on PostgreSQL (dropped
+    afterwards). Without a server, PostgreSQL tests skip, except under CI=true where they fail."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    import sqlalchemy as sa
+
+    base = _postgres_base_url()
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        message = f"PostgreSQL is not reachable at {base}: {error.orig}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

@@ -80,11 +80,11 @@ def run(
             r.outcome,
             r.team,
             r.model_version,
-            f"{r.scored:,}",
+            f"{r.scored:,}" if r.status != "unchanged" else "-",
             str(r.alerts.get("new", 0)),
             str(r.alerts.get("additional_report", 0)),
             str(r.alerts.get("step_down", 0)),
-            r.status,
+            "already published" if r.status == "unchanged" else r.status,
         )
     console.print(table)
 

@@ -23,8 +23,8 @@ def band_sentence(alert: Alert) -> str:
     return (
         f"Of {unit} in this band ({alert.ventile}/20) in the test years, "
         f"{alert.band_precision:.0%} (95% CI {alert.band_precision_low:.0%}-"
-        f"{alert.band_precision_high:.0%}; {alert.band_positives} of {alert.band_rows}) had "
-        f"{what}."
+        f"{alert.band_precision_high:.0%}; {alert.band_positives} of {alert.band_rows}) went on "
+        f"to: {what}."
     )
 
 
@@ -35,7 +35,11 @@ def describe_alert(alert: Alert) -> str:
         f"{alert.month}, {alert.outcome}"
         + (" (replaced by a later run; kept as history)" if alert.superseded else ""),
         f"Who: {alert.unit_type} {alert.unit_id}"
-        + (f", household {alert.household_id}" if alert.household_id else ""),
+        + (
+            f", in household {alert.household_id}"
+            if alert.household_id and alert.household_id != alert.unit_id
+            else ""
+        ),
         f"Band: {alert.band} (ventile {alert.ventile} of 20); probability "
         f"{alert.probability:.1%} (95% CI {alert.probability_low:.1%}-"
         f"{alert.probability_high:.1%})",
@@ -48,7 +52,11 @@ def describe_alert(alert: Alert) -> str:
             f"  {s['unit_id']}: {s['band']} ({s['ventile']}/20), probability {s['probability']:.1%}"
             for s in alert.subjects
         ]
-    lines.append("Factors present:")
+    lines.append(
+        f"Factors present for {alert.subjects[0]['unit_id']}:"
+        if len(alert.subjects) > 1
+        else "Factors present:"
+    )
     lines += [f"  - {f['text']}" for f in alert.factors] or ["  (none recorded)"]
     if alert.household_members:
         lines.append("Household members at the as-of date:")

@@ -93,11 +93,12 @@ def _groups(frame: pd.DataFrame, unit_type: str, by_household: bool) -> list[Ale
     for group, rows in ranked.groupby(key.to_numpy(), sort=False):
         subjects = [_subject(row) for _, row in rows.iterrows()]
         household = None if str(group).startswith("unit:") else str(group)
+        several = household is not None and len(subjects) > 1  # else the one child is the unit
         drafts.append(
             AlertDraft(
                 "new",
-                "household" if household else unit_type,
-                household or subjects[0]["unit_id"],
+                "household" if several else unit_type,
+                household if several and household else subjects[0]["unit_id"],
                 household,
                 subjects[0],
                 subjects,

@@ -103,6 +103,10 @@ class Store:
         """Where the store is, without credentials."""
         return _safe(self.engine)
 
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
 
 def open_store(settings: Settings | None = None, url: str | None = None) -> Store:
     """The store named by the settings (or ``url``), migrated to the latest revision."""
