@@ -141,7 +141,7 @@ def test_the_success_rate_counts_judged_outcomes_with_an_interval(store: Store) 
         (row,) = repo.success_report(session, rules)
     assert (row.alerts, row.with_outcome, row.judged, row.successes) == (5, 4, 3, 2)
     assert row.rate == pytest.approx(2 / 3)
-    assert row.low is not None and row.high is not None
+    assert row.low is not None and row.high is not None and row.rate is not None
     assert 0 < row.low < row.rate < row.high < 1
 
 

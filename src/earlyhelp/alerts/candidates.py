@@ -43,7 +43,9 @@ def _query(
     """Run ``sql`` with ``unit_person`` (unit_id, person_id) defined for ``units``."""
     con.register("units", pd.DataFrame({"unit_id": pd.Series(list(units), dtype="string")}))
     try:
-        return con.execute(f"WITH unit_person AS ({_UNIT_PEOPLE[unit_type]}) {sql}", params).df()
+        full = f"WITH unit_person AS ({_UNIT_PEOPLE[unit_type]}) {sql}"
+        used = {name: value for name, value in params.items() if f"${name}" in full}
+        return con.execute(full, used).df()
     finally:
         con.unregister("units")
 

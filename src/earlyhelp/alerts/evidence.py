@@ -93,7 +93,8 @@ def calibration_blocks(
         else:
             blocks.append([first, nxt - 1])
     if len(blocks) > 1 and blocks[-1][1] - blocks[-1][0] + 1 < min_rows:
-        blocks[-2][1] = blocks.pop()[1]
+        dropped = blocks.pop()
+        blocks[-1][1] = dropped[1]
     out: list[dict[str, float]] = []
     for first, last in blocks:
         rows, positives = int(last - first + 1), int(labels[first : last + 1].sum())
