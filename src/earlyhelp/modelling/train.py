@@ -138,7 +138,8 @@ def fit_lightgbm(train: TrainingSet, columns: list[str], seed: int) -> lgb.LGBMC
     return model
 
 
-def _logistic(train: TrainingSet, columns: list[str]) -> Pipeline:
+def fit_logistic(train: TrainingSet, columns: list[str]) -> Pipeline:
+    """The logistic baseline: scaled features, L2-regularised (missing values as -1)."""
     model = make_pipeline(StandardScaler(), LogisticRegression(**LOGISTIC_SETTINGS))
     model.fit(
         train.rows[columns].fillna(-1),
@@ -185,7 +186,7 @@ def validate_outcome(
                     "label": test["label"].to_numpy(dtype=bool),
                     "fold": number,
                     "lightgbm": proba(fit_lightgbm(train, columns, seed), test[columns]),
-                    "logistic": proba(_logistic(train, columns), test[columns].fillna(-1)),
+                    "logistic": proba(fit_logistic(train, columns), test[columns].fillna(-1)),
                 }
             )
         )
