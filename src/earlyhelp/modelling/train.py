@@ -166,11 +166,17 @@ def validate_outcome(
     capacity: int | None = None,
     seed: int = 1,
     cap: int = TRAINING_ROWS_CAP,
+    min_train_dates: int = 2,
 ) -> Validation:
-    """Rolling temporal folds over a dataset from :func:`earlyhelp.modelling.dataset.assemble`."""
+    """Rolling temporal folds over a dataset from :func:`earlyhelp.modelling.dataset.assemble`
+    (``min_train_dates``: the fewest as-of dates a fold may learn from)."""
     columns = feature_columns(data)
     day = data["as_of"].dt.date
-    folds = [f for f in temporal_folds(sorted(set(day))) if _learnable(data, day, f)]
+    folds = [
+        f
+        for f in temporal_folds(sorted(set(day)), min_train_dates=min_train_dates)
+        if _learnable(data, day, f)
+    ]
     parts = []
     fitted_rows = 0
     for number, fold in enumerate(folds):
