@@ -18,7 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from earlyhelp.cli_alerts import alerts_app, optout_app, run, store_app
+from earlyhelp.cli_alerts import alerts_app, backtest, optout_app, run, store_app
 from earlyhelp.cli_models import models_app, score, train
 from earlyhelp.config import get_settings
 from earlyhelp.synth.params import MessLevel, SynthParams
@@ -278,6 +278,7 @@ app.command()(train)
 app.command()(score)
 app.add_typer(models_app, name="models")
 app.command()(run)
+app.command()(backtest)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(optout_app, name="optout")
 app.add_typer(store_app, name="store")

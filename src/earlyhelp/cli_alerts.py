@@ -97,6 +97,55 @@ def _ci(value: float, low: float, high: float) -> str:
     return f"{value:.1%} ({low:.1%}-{high:.1%})"
 
 
+def backtest(
+    from_month: str = typer.Option(..., "--from", help="First month, YYYY-MM."),
+    to_month: str = typer.Option(..., "--to", help="Last month, YYYY-MM."),
+    outcome: list[str] = typer.Option([], help="Only these outcomes (default: all)."),
+    policy: Path = POLICY,
+    truth: Path | None = typer.Option(None, help="A synthetic council's truth/: oracle, harm."),
+    json_file: Path | None = typer.Option(None, "--json", help="Write every figure as JSON."),
+    plot_file: Path | None = typer.Option(None, "--plot", help="Write the monthly plot (PNG)."),
+    refit_months: int = typer.Option(12, help="Months between refits of the model."),
+    seed: int = typer.Option(1, help="Seed of the models and the random list."),
+    warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+) -> None:
+    """Replay the monthly run over history and measure what its alerts found."""
+    import json
+
+    from earlyhelp.alerts.backtest import backtest as replay
+    from earlyhelp.alerts.backtest_report import headline_table, plot
+    from earlyhelp.alerts.policy import load_policy
+    from earlyhelp.outcomes.registry import OUTCOMES
+    from earlyhelp.warehouse.schema import connect
+
+    unknown = sorted(set(outcome) - set(OUTCOMES))
+    if unknown:
+        raise typer.BadParameter(f"unknown outcome(s) {unknown}; choose from {sorted(OUTCOMES)}")
+    for target in (json_file, plot_file):
+        if target is not None and not target.parent.is_dir():
+            raise typer.BadParameter(f"the folder of {target} does not exist")
+    try:
+        rules = load_policy(policy)
+        con = connect(warehouse or get_settings().warehouse_path)
+        chosen = {name: OUTCOMES[name] for name in outcome or OUTCOMES}
+        with console.status(f"replaying {from_month} to {to_month}"):
+            report = replay(con, rules, from_month, to_month, chosen, truth, seed, refit_months)
+    except EarlyHelpError as error:
+        raise _fail(error) from error
+    for result in report["outcomes"].values():
+        console.print(headline_table(result))
+        console.print(f"  known: {result['known_means']}")
+    notes = next(iter(report["outcomes"].values()))["notes"]
+    for note in notes:
+        console.print(f"  - {note}")
+    if json_file is not None:
+        json_file.write_text(json.dumps(report, indent=2) + "\n")
+        console.print(f"Wrote {json_file}")
+    if plot_file is not None:
+        plot(report, plot_file)
+        console.print(f"Wrote {plot_file}")
+
+
 @alerts_app.command("list")
 def alerts_list(
     team: str | None = typer.Option(None, help="Only this team's alerts."),

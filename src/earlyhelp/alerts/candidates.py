@@ -57,16 +57,17 @@ def unit_people(
     return _query(con, unit_type, units, "SELECT * FROM unit_person", {"as_of": as_of})
 
 
-def involved_units(
+def known_units(
     con: duckdb.DuckDBPyConnection,
     unit_type: str,
     units: Sequence[str],
-    as_of: dt.date,
     services: Sequence[str],
-    months: int,
+    since: dt.date,
+    until: dt.date,
+    known_before: dt.date | None = None,
 ) -> set[str]:
-    """Units of which someone was recorded by a listed service in the ``months`` before
-    ``as_of`` (as the council knew it then)."""
+    """Units of which someone was recorded by a listed service with an event dated in
+    [``since``, ``until``), counting only what was known before ``known_before`` if given."""
     create_person_event_view(con)
     found = _query(
         con,
@@ -76,11 +77,33 @@ def involved_units(
         SELECT DISTINCT up.unit_id FROM unit_person up
         JOIN person_event e ON e.person_id = up.person_id
         WHERE e.system IN (SELECT unnest($services::VARCHAR[]))
-          AND e.known_date < $as_of AND e.event_date >= $since
+          AND e.event_date >= $since AND e.event_date < $until
+          AND ($known_before IS NULL OR e.known_date < $known_before)
         """,
-        {"as_of": as_of, "services": list(services), "since": add_months(as_of, -months)},
+        {
+            "services": list(services),
+            "since": since,
+            "until": until,
+            "known_before": known_before,
+            "as_of": until,
+        },
     )
     return set(found["unit_id"].astype(str))
+
+
+def involved_units(
+    con: duckdb.DuckDBPyConnection,
+    unit_type: str,
+    units: Sequence[str],
+    as_of: dt.date,
+    services: Sequence[str],
+    months: int,
+) -> set[str]:
+    """Units of which someone was recorded by a listed service in the ``months`` before
+    ``as_of`` (as the council knew it then): the involvement gate."""
+    return known_units(
+        con, unit_type, units, services, add_months(as_of, -months), as_of, known_before=as_of
+    )
 
 
 def household_members(
