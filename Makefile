@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data
 export EARLYHELP_DATA_DIR ?= $(DATA)
+# The demo council's records end in December 2025: January 2026 is its next monthly run.
+DEMO_MONTH ?= 2026-01
+DEMO_PREVIOUS_MONTH ?= 2025-12
 
 .PHONY: setup demo test lint bench clean
 
@@ -22,6 +25,15 @@ demo: setup
 	$(BIN)/earlyhelp link
 	$(BIN)/earlyhelp link report --truth $(DATA)/council/truth --output $(DATA)/reports/linkage.json
 	$(BIN)/earlyhelp train --truth $(DATA)/council/truth
+	for outcome in safeguarding homelessness youth_asb debt; do \
+	  latest=$$(ls $(DATA)/models/$$outcome | grep -E '^v[0-9]+$$' | sort -V | tail -1); \
+	  $(BIN)/earlyhelp models promote $$outcome $$latest --by "make demo" \
+	    --reason "demo council: the version just trained is put into use to show the monthly run" || exit 1; \
+	done
+	$(BIN)/earlyhelp run --month $(DEMO_PREVIOUS_MONTH) --by "make demo" --replace --reason "make demo: models retrained"
+	$(BIN)/earlyhelp run --month $(DEMO_MONTH) --by "make demo" --replace --reason "make demo: models retrained"
+	$(BIN)/earlyhelp backtest --from 2023-01 --to 2024-12 --truth $(DATA)/council/truth \
+	  --json $(DATA)/reports/backtest.json --plot $(DATA)/reports/backtest.png
 
 test: setup
 	$(BIN)/pytest
