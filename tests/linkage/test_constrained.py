@@ -2,14 +2,15 @@ import datetime as dt
 
 import pandas as pd
 
-from earlyhelp.linkage.constrained import constrained_clusters, dob_slip
+from earlyhelp.linkage.constrained import constrained_clusters
+from earlyhelp.linkage.dob_rule import explained
 
 
 def test_dates_of_birth_that_a_slip_explains_are_one_persons() -> None:
     born = dt.date(1984, 3, 12)
     for other in (dt.date(1984, 3, 13), dt.date(1984, 12, 3), dt.date(1994, 3, 12)):
-        assert dob_slip(born, other)
-    assert not dob_slip(born, dt.date(2010, 7, 1))
+        assert explained(born, other)
+    assert not explained(born, dt.date(2010, 7, 1))
 
 
 def test_a_record_without_a_birth_date_does_not_join_father_and_son() -> None:

@@ -3,7 +3,8 @@
 Plain connected components let one record bridge two people: an anti-social behaviour record
 with no date of birth matches the father and the son of the same name at the same address, and
 joins them. Here links are taken strongest first, and a link that would put into one person two
-different NHS numbers, NI numbers or UPNs, or dates of birth that no slip explains, is refused.
+different NHS numbers, NI numbers or UPNs, or dates of birth that no error explains
+(``dob_rule``, the rule the model's levels use too), is refused.
 The pairwise model still decides what is a link; this only stops the chains it cannot see.
 
 Written here rather than taken from Splink, whose clustering has no notion of such constraints.
@@ -18,6 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+from earlyhelp.linkage.dob_rule import explained
 
 IDENTIFIERS = ("nhs_number", "ni_number", "upn")
 
@@ -40,16 +43,8 @@ class _Person:
             if values and theirs and not values & theirs:
                 return True
         if self.dobs and other.dobs:
-            return not any(dob_slip(a, b) for a in self.dobs for b in other.dobs)
+            return not any(explained(a, b) for a in self.dobs for b in other.dobs)
         return False
-
-
-def dob_slip(a: dt.date, b: dt.date) -> bool:
-    """Whether two dates of birth could be one person's, allowing for the usual slips: a day or
-    a year out, day and month swapped, or the same day and month a decade or so apart."""
-    if abs((a - b).days) <= 1 or (a.month, a.day) == (b.month, b.day):
-        return True
-    return (a.year, a.month, a.day) == (b.year, b.day, b.month)
 
 
 def constrained_clusters(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,8 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.exceptions import EMTrainingException
 
+from earlyhelp.linkage import dob_rule
+
 UNIQUE_ID = "unique_id"
 # Person identifiers. A UPRN is not one: it names a property, which a household shares, so
 # agreeing on it is evidence like agreeing on an address (the location comparison), not more.
@@ -53,8 +55,8 @@ def _name(column: str, group_column: str | None = None) -> ComparisonCreator:
 
 
 def _dob() -> ComparisonCreator:
-    """Exact; day and month swapped; one slip (one character off, a day off, or the same day
-    and month in a year up to ten away, as when 1979 is keyed for 1980); else. Twins share a
+    """Exact; day and month swapped; one slip; else. The swaps and slips are ``dob_rule``'s,
+    the same rule that clustering uses to refuse dates of birth no error explains. Twins share a
     date of birth, so this comparison never separates them: the first name must.
 
     The m of "else" is fixed at 1%, not estimated: EM trains this comparison on pairs with the
@@ -62,23 +64,15 @@ def _dob() -> ComparisonCreator:
     siblings) pose as matches and inflate it to ~3%, which lets a different date of birth
     count for too little. 1% is about the rate of badly wrong dates of birth in council data.
     """
-    swapped = (
-        "dob_year_l = dob_year_r AND dob_day_l = dob_month_r AND dob_month_l = dob_day_r "
-        "AND dob_day_l <> dob_month_l"
-    )
-    slip = (
-        "levenshtein(dob_l, dob_r) <= 1 "
-        "OR abs(date_diff('day', CAST(dob_l AS DATE), CAST(dob_r AS DATE))) <= 1 "
-        "OR (dob_month_l = dob_month_r AND dob_day_l = dob_day_r "
-        "AND abs(dob_year_l - dob_year_r) <= 10)"
-    )
     return cl.CustomComparison(
         output_column_name="dob",
         comparison_levels=[
             cll.NullLevel("dob"),
             cll.ExactMatchLevel("dob"),
-            cll.CustomLevel(swapped, label_for_charts="Day and month swapped"),
-            cll.CustomLevel(slip, label_for_charts="One slip (a digit, a day, or the year)"),
+            cll.CustomLevel(dob_rule.swapped_sql(), label_for_charts="Day and month swapped"),
+            cll.CustomLevel(
+                dob_rule.slip_sql(), label_for_charts="One slip (a digit, a day, or the year)"
+            ),
             cll.ElseLevel().configure(m_probability=DOB_ELSE_M, fix_m_probability=True),
         ],
     )
