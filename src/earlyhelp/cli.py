@@ -19,6 +19,7 @@ from rich.progress import (
 from rich.table import Table
 
 from earlyhelp.cli_alerts import alerts_app, backtest, optout_app, run, store_app
+from earlyhelp.cli_fairness import fairness_app
 from earlyhelp.cli_models import models_app, score, train
 from earlyhelp.config import get_settings
 from earlyhelp.synth.params import MessLevel, SynthParams
@@ -282,3 +283,4 @@ app.command()(backtest)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(optout_app, name="optout")
 app.add_typer(store_app, name="store")
+app.add_typer(fairness_app, name="fairness")

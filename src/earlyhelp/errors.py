@@ -23,3 +23,15 @@ class AlertError(EarlyHelpError):
 
 class RunError(EarlyHelpError):
     """A monthly run that cannot go ahead (no promoted model, a month already published...)."""
+
+
+class FairnessError(EarlyHelpError):
+    """A fairness audit, label-bias measure or model card that cannot be made as asked."""
+
+
+class FairnessInputError(FairnessError, ValueError):
+    """A scored file an audit cannot read: the file and the column are named, with why."""
+
+
+class PromotionRefusedError(EarlyHelpError):
+    """A model whose fairness audit failed, promoted without a named override."""
