@@ -26,7 +26,7 @@ from earlyhelp.alerts.candidates import (
 )
 from earlyhelp.alerts.evidence import Evidence, ventiles
 from earlyhelp.alerts.policy import OutcomePolicy, Policy
-from earlyhelp.alerts.select import AlertDraft, select_alerts
+from earlyhelp.alerts.select import RISK_FIELDS, AlertDraft, select_alerts
 from earlyhelp.errors import PolicyError, RunError
 from earlyhelp.features.build import create_feature_matrix
 from earlyhelp.features.states import WEIGHTED_SIGNALS
@@ -200,12 +200,7 @@ def alert_fields(
         "unit_id": draft.unit_id,
         "household_id": draft.household_id,
         "assigned_to": None,  # extracts carry no allocation; the case's worker is found there
-        "ventile": int(lead["ventile"]),
-        "band": lead["band"],
-        "score": float(lead["score"]),
-        "probability": float(lead["probability"]),
-        "probability_low": float(lead["probability_low"]),
-        "probability_high": float(lead["probability_high"]),
+        **{name: lead[name] for name in RISK_FIELDS},  # the lead subject's, as selected
         "band_precision": float(band["precision"]),
         "band_precision_low": float(band["low"]),
         "band_precision_high": float(band["high"]),

@@ -54,15 +54,21 @@ class AlertDraft:
         return (self.unit_id, STEP_DOWN if self.kind == STEP_DOWN else ALERT)
 
 
+# What an alert says of its risk, taken from its lead subject.
+RISK_FIELDS: dict[str, type] = {
+    "score": float,
+    "probability": float,
+    "probability_low": float,
+    "probability_high": float,
+    "ventile": int,
+    "band": str,
+}
+
+
 def _subject(row: pd.Series) -> dict[str, Any]:
     return {
         "unit_id": str(row["unit_id"]),
-        "score": float(row["score"]),
-        "probability": float(row["probability"]),
-        "probability_low": float(row["probability_low"]),
-        "probability_high": float(row["probability_high"]),
-        "ventile": int(row["ventile"]),
-        "band": str(row["band"]),
+        **{name: kind(row[name]) for name, kind in RISK_FIELDS.items()},
         "factors": list(row["factors"]),
     }
 
