@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from earlyhelp.config import get_settings
-from earlyhelp.modelling.registry import ModelRegistry, RegistryError
+from earlyhelp.errors import ConfigurationError, PromotionRefusedError
+from earlyhelp.modelling.registry import ModelRegistry, Override, RegistryError
 
 console = Console()
 models_app = typer.Typer(help="The registry of trained risk models.", no_args_is_help=True)
@@ -27,6 +29,12 @@ def train(
         None, help="The team's list length per as-of date (default: 2% of the cohort)."
     ),
     warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+    exclude_feature: list[str] = typer.Option(
+        [],
+        "--exclude-feature",
+        help="Train without features matching this pattern (e.g. imd_decile, 'age*'); repeat. "
+        "The card shows the model with them beside it.",
+    ),
 ) -> None:
     """Validate each outcome's model through time, fit it on every date, and register it."""
     from earlyhelp.features.build import create_feature_matrix
@@ -50,7 +58,16 @@ def train(
     results = []
     for name in outcome or list(OUTCOMES):
         with console.status(f"training {name}"):
-            results.append(train_outcome(con, OUTCOMES[name], dates, registry, truth, capacity))
+            try:
+                results.append(
+                    train_outcome(
+                        con, OUTCOMES[name], dates, registry, truth, capacity,
+                        exclude=exclude_feature,
+                    )
+                )  # fmt: skip
+            except ConfigurationError as error:
+                console.print(f"[red]{error}")
+                raise typer.Exit(1) from error
     console.print(
         f"Out-of-time validation: {len(dates)} quarterly as-of dates, {dates[0]} to {dates[-1]}; "
         "each model is tested only on years after its training labels closed."
@@ -68,6 +85,7 @@ def train(
                 BESIDE_ORACLE,
             )
         )
+    _fairness_note(registry, results)
     _registered_note(registry, results)
 
 
@@ -108,6 +126,36 @@ def _table(title: str, results: list[Any], columns: list[tuple[str, Cell]]) -> T
     for done in results:
         table.add_row(done.outcome, *(cell(done.metrics) for _, cell in columns))
     return table
+
+
+def _fairness_note(registry: ModelRegistry, results: list[Any]) -> None:
+    """Each model's fairness verdict, its card, and the label-bias table where there is one."""
+    from earlyhelp.fairness.card import write_card
+    from earlyhelp.fairness.label_bias_table import label_bias_table
+
+    for done in results:
+        entry = done.version
+        audit = registry.report(entry.outcome, entry.version, "fairness.json") or {}
+        folder = write_card(
+            registry,
+            entry.outcome,
+            entry.version,
+            card_folder(registry) / entry.outcome / entry.version,
+        )
+        verdict = "passed" if audit.get("passed") else "FAILED"
+        console.print(
+            f"{entry.outcome} {entry.version}: fairness audit {verdict} "
+            f"({len(audit.get('failures', []))} disparities outside the band, "
+            f"{len(audit.get('too_small', []))} too small to judge); card: {folder}"
+        )
+        bias = registry.report(entry.outcome, entry.version, "label_bias.json")
+        if bias is not None:
+            console.print(label_bias_table(bias))
+
+
+def card_folder(registry: ModelRegistry) -> Path:
+    """Where model cards go: beside the registry, in reports/cards/."""
+    return registry.root.parent / "reports" / "cards"
 
 
 def _registered_note(registry: ModelRegistry, results: list[Any]) -> None:
@@ -223,15 +271,66 @@ def models_promote(
     version: str = typer.Argument(..., help="The version to score with, e.g. v2."),
     by: str = typer.Option(..., "--by", help="Who decides (recorded)."),
     reason: str = typer.Option(..., "--reason", help="Why (recorded)."),
+    override_approver: str | None = typer.Option(
+        None, help="To promote a model that failed its fairness audit: who approves it."
+    ),
+    override_role: str | None = typer.Option(None, help="The approver's role."),
+    override_reason: str | None = typer.Option(None, help="Why the failure is accepted."),
 ) -> None:
-    """Put a version into use for scoring; who, when and why are kept with its history."""
+    """Put a version into use for scoring; who, when and why are kept with its history.
+    A version whose fairness audit failed needs a named override (approver, role, reason)."""
     registry = ModelRegistry.from_settings()
+    given = [override_approver, override_role, override_reason]
     try:
-        done = registry.promote(outcome, version, by=by, reason=reason)
-    except RegistryError as error:
+        if any(given) and not all(given):
+            raise RegistryError(
+                "an override needs all of --override-approver, --override-role and "
+                "--override-reason"
+            )
+        override = (
+            Override(approver=override_approver, role=override_role, reason=override_reason)
+            if override_approver and override_role and override_reason
+            else None
+        )
+        done = registry.promote(outcome, version, by=by, reason=reason, override=override)
+    except (RegistryError, PromotionRefusedError, ValidationError) as error:
         console.print(f"[red]{error}")
         raise typer.Exit(1) from error
     console.print(
         f"{done.outcome} now scores with {done.version} (was {done.previous or 'none'}), "
-        f"promoted by {done.by} at {done.at}: {done.reason}"
+        f"promoted by {done.by} at {done.at}: {done.reason}; fairness audit: {done.fairness}"
+        + (
+            f", overridden by {done.override.approver} ({done.override.role})"
+            if done.override
+            else ""
+        )
     )
+
+
+@models_app.command("card")
+def models_card(
+    outcome: str = typer.Argument(..., help="The outcome."),
+    version: str | None = typer.Argument(None, help="v1, v2, ... (default: the promoted one)."),
+    output: Path | None = typer.Option(
+        None, help="Folder for the card (default: the data directory's reports/cards/)."
+    ),
+) -> None:
+    """Write a version's model card (Markdown, HTML and PNG plots)."""
+    from earlyhelp.fairness.card import write_card
+
+    registry = ModelRegistry.from_settings()
+    try:
+        chosen = version or registry.promoted(outcome)
+        if chosen is None:
+            versions = registry.versions(outcome)
+            if not versions:
+                raise RegistryError(f"no model is registered for {outcome!r}")
+            chosen = versions[-1].version
+        registry.get(outcome, chosen)  # refuses a missing or changed version
+        folder = write_card(
+            registry, outcome, chosen, output or card_folder(registry) / outcome / chosen
+        )
+    except RegistryError as error:
+        console.print(f"[red]{error}")
+        raise typer.Exit(1) from error
+    console.print(f"Wrote the card of {outcome} {chosen} to {folder}")

@@ -5,7 +5,8 @@ an interval, and a judgement within a tolerance band.
 The band is a convention (0.8 to 1.25: the "four-fifths" rule and its inverse), not a legal
 test. A disparity whose interval is wider than the band (on the ratio scale: high / low greater
 than 1.25 / 0.8) cannot be told from either edge, so the group is reported as too small to judge
-rather than passed or failed; so is one whose disparity is undefined.
+rather than passed or failed, unless the whole interval lies outside the band; so is one whose
+disparity is undefined, or whose rate rests on fewer than ``min_rows`` rows.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class AuditSpec:
     band: tuple[float, float] = BAND
     judged: Sequence[str] = JUDGED
     min_rows: int = MIN_ROWS
+    rank_by: str | None = None  # flag by this column (default: the score)
 
     def keys(self) -> list[str]:
         """Every group column's name in the report, intersections named ``a & b``."""
@@ -82,12 +84,13 @@ def audit(frame: pd.DataFrame, spec: AuditSpec, source: str = "the scored table"
         raise FairnessInputError(f"the band must be low < 1 < high, not {spec.band}")
     data = prepare(frame, spec, source)
     score = data.score
-    flagged = spec.flag.flags(score, data.lists)
+    flagged = spec.flag.flags(data.rank, data.lists)
     lists = 1 if data.lists is None else int(data.lists.nunique(dropna=False))
     report: dict[str, Any] = {
         "source": source,
         "rows": len(score),
         "score": spec.score,
+        "ranked_by": spec.rank_by or spec.score,
         "label": spec.label,
         "flag_rule": spec.flag.describe(int(flagged.sum()), len(score), lists),
         "groups": list(spec.groups),
@@ -219,6 +222,8 @@ def _judge(
     low, high = band
     if not math.isfinite(ratio) or (intervals and ci is None):
         return "disparity undefined (no rows of the kind it is a rate of)"
+    if ci is not None and (ci[1] < low or ci[0] > high):
+        return "fail"  # wholly outside the band: conclusive however wide
     if ci is not None and (ci[0] <= 0 or ci[1] / ci[0] > high / low):
         return f"interval {ci[0]:.2f} to {ci[1]:.2f} is wider than the band"
     return "pass" if low <= ratio <= high else "fail"

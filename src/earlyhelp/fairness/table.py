@@ -31,6 +31,7 @@ class Prepared:
     score: npt.NDArray[np.float64]
     label: npt.NDArray[np.bool_]
     lists: pd.Series | None
+    rank: npt.NDArray[np.float64]  # what the flag rule ranks or thresholds
 
 
 def read_scored(path: Path, columns: Sequence[str]) -> pd.DataFrame:
@@ -73,17 +74,21 @@ def prepare(frame: pd.DataFrame, spec: AuditSpec, source: str) -> Prepared:
     wanted += [c for parts in spec.intersections for c in parts]
     if spec.flag.per is not None:
         wanted.append(spec.flag.per)
+    if spec.rank_by is not None:
+        wanted.append(spec.rank_by)
     _require(source, list(frame.columns), list(dict.fromkeys(wanted)))
     if frame.empty:
         raise FairnessInputError(f"{source}: the file has no rows to audit")
     for parts in spec.intersections:
         if len(parts) < 2:
             raise FairnessInputError(f"--intersect needs two or more columns, not {list(parts)}")
+    score = _scores(frame[spec.score], source)
     return Prepared(
         frame,
-        _scores(frame[spec.score], source),
+        score,
         _labels(frame[spec.label], source),
         None if spec.flag.per is None else frame[spec.flag.per],
+        score if spec.rank_by is None else _scores(frame[spec.rank_by], source),
     )
 
 

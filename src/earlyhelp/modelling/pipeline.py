@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from earlyhelp.alerts.evidence import alert_evidence
+from earlyhelp.fairness.lifecycle import model_reports, without_features
 from earlyhelp.modelling.against_oracle import attach_oracle, compare
 from earlyhelp.modelling.dataset import assemble
 from earlyhelp.modelling.random_split import random_split_auc
@@ -51,10 +52,12 @@ def train_outcome(
     truth: Path | None = None,
     capacity: int | None = None,
     seed: int = 1,
+    exclude: Sequence[str] = (),
 ) -> Trained:
     """Validate, compare, fit and register one outcome's model (the feature matrix for
     ``as_of`` must be built: :func:`earlyhelp.features.build.create_feature_matrix`)."""
-    data = assemble(con, outcome, as_of, reuse_features=True)
+    full = assemble(con, outcome, as_of, reuse_features=True)
+    data = without_features(full, exclude) if exclude else full  # features matching `exclude`
     capacity = capacity or capacity_for(data)
     validation = validate_outcome(data, capacity=capacity, seed=seed)
     metrics: dict[str, Any] = {
@@ -83,11 +86,15 @@ def train_outcome(
             "seed": seed,
             "capacity_per_list": capacity,
             "outcome": outcome.description,
+            "excluded_features": sorted(set(full.columns) - set(data.columns)),
         },
         data_hashes={
             "training_frame": frame_sha256(data),
             "loads": dict(con.execute("SELECT file, sha256 FROM current_load").fetchall()),
         },
         metrics=metrics,
+        reports=model_reports(
+            con, outcome, data, validation, capacity, seed, truth, full if exclude else None
+        ),
     )
     return Trained(outcome.name, validation, metrics, version)

@@ -14,6 +14,8 @@ not an outcome)::
         v1/                 model.txt, calibration.json, features.json, training.json,
                             settings.json, data.json, metrics.json, version.json
         v2/
+                            and, where training made them, fairness.json (the audit at the
+                            team's capacity), label_bias.json, curves.json, comparison.json
         promoted.json       the version that scores now: who promoted it, when, why
         promotions.jsonl    every promotion, oldest first
 """
@@ -40,7 +42,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from earlyhelp.config import Settings, get_settings
-from earlyhelp.errors import EarlyHelpError
+from earlyhelp.errors import EarlyHelpError, PromotionRefusedError
 
 Floats = npt.NDArray[np.float64]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -61,6 +63,7 @@ VERSION_FILES = (
 _VERSION_NAME = re.compile(r"v([1-9][0-9]*)")
 _OUTCOME_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _PARTIAL_PREFIX = ".partial-"
+REPORT_FILES = ("fairness.json", "label_bias.json", "curves.json", "comparison.json")
 
 
 class RegistryError(EarlyHelpError, ValueError):
@@ -111,6 +114,18 @@ class TrainingWindow(BaseModel):
         return self
 
 
+class Override(BaseModel):
+    """A named decision to promote a model whose fairness audit failed: who approved it, in
+    what role, and why. Kept with the promotion, so it shows in the history and the card."""
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    approver: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    failures: list[dict[str, Any]] = Field(default_factory=list)  # what was overridden
+
+
 class Promotion(BaseModel):
     """One decision to score with a version: who made it, when (UTC) and why."""
 
@@ -122,6 +137,8 @@ class Promotion(BaseModel):
     reason: str
     at: str
     previous: str | None = None
+    fairness: str = "not audited"  # passed, failed (overridden) or not audited
+    override: Override | None = None
 
 
 @dataclass(frozen=True)
@@ -270,11 +287,13 @@ class ModelRegistry:
         settings: Mapping[str, Any],
         data_hashes: Mapping[str, Any],
         metrics: Mapping[str, Any],
+        reports: Mapping[str, Any] | None = None,
     ) -> ModelVersion:
         """Keep a trained model as the outcome's next version.
 
         ``metrics`` is stamped with the outcome and the version allocated here; everything is
-        checked before anything is written, so a refused save leaves no trace.
+        checked before anything is written, so a refused save leaves no trace. ``reports``
+        are further JSON files by name (one of :data:`REPORT_FILES`), kept under the manifest.
         """
         folder = self._outcome_folder(outcome)
         model = booster.booster_ if isinstance(booster, lgb.LGBMClassifier) else booster
@@ -295,6 +314,10 @@ class ModelRegistry:
             "settings.json": _to_json(settings),
             "data.json": _to_json(data_hashes),
         }
+        for name, report in (reports or {}).items():
+            if name not in REPORT_FILES:
+                raise RegistryError(f"{name!r} is not a report a version keeps {REPORT_FILES}")
+            contents[name] = _to_json(report)
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f"{_PARTIAL_PREFIX}{uuid.uuid4().hex}"
         partial.mkdir()
@@ -328,7 +351,8 @@ class ModelRegistry:
             if _sha256(text) != expected:
                 raise RegistryError(f"{path / file} has changed since it was saved")
             texts[file] = text
-        if set(texts) != {*VERSION_FILES, "metrics.json"}:
+        required = {*VERSION_FILES, "metrics.json"}
+        if not required <= set(texts) <= required | set(REPORT_FILES):
             raise RegistryError(f"{path / MANIFEST_FILE} does not list the files of a version")
         booster = lgb.Booster(model_str=texts[MODEL_FILE])
         features = tuple(json.loads(texts["features.json"]))
@@ -346,8 +370,31 @@ class ModelRegistry:
             metrics=json.loads(texts["metrics.json"]),
         )
 
-    def promote(self, outcome: str, version: str | int, by: str, reason: str) -> Promotion:
-        """Make a version the one that scores, recording who decided, when and why."""
+    def report(self, outcome: str, version: str | int, name: str) -> dict[str, Any] | None:
+        """A report kept with a version (``fairness.json``...), checked against the manifest;
+        None if the version has none of that name."""
+        path = self._outcome_folder(outcome) / _version_name(version)
+        expected = _read_manifest(path).get("files", {}).get(name)
+        if expected is None:
+            return None
+        text = _read_text(path / name)
+        if _sha256(text) != expected:
+            raise RegistryError(f"{path / name} has changed since it was saved")
+        loaded: dict[str, Any] = json.loads(text)
+        return loaded
+
+    def promote(
+        self,
+        outcome: str,
+        version: str | int,
+        by: str,
+        reason: str,
+        override: Override | None = None,
+    ) -> Promotion:
+        """Make a version the one that scores, recording who decided, when and why.
+
+        A version whose fairness audit found a disparity outside its band is refused unless
+        ``override`` names who approved it, in what role and why."""
         name = _version_name(version)
         if name not in self._saved_names(outcome):
             raise RegistryError(
@@ -356,6 +403,20 @@ class ModelRegistry:
             )
         if not by.strip() or not reason.strip():
             raise RegistryError("a promotion needs the name of who made it and the reason")
+        audit = self.report(outcome, name, "fairness.json")
+        failures = [] if audit is None else list(audit.get("failures", []))
+        verdict = "not audited" if audit is None else "failed" if failures else "passed"
+        if failures and override is None:
+            shown = "; ".join(
+                f"{f['group']}={f['value']} {f['metric']} {f['disparity']:.2f}"
+                for f in failures[:5]
+            )
+            raise PromotionRefusedError(
+                f"{outcome} {name} failed its fairness audit ({len(failures)} disparities "
+                f"outside {audit['band'] if audit else ''}: {shown}"
+                f"{' ...' if len(failures) > 5 else ''}); promote it only with an override "
+                "naming the approver, their role and the reason"
+            )
         record = Promotion(
             outcome=outcome,
             version=name,
@@ -363,6 +424,12 @@ class ModelRegistry:
             reason=reason.strip(),
             at=_utc_now(),
             previous=self.promoted(outcome),
+            fairness=verdict,
+            override=(
+                None
+                if override is None or not failures
+                else override.model_copy(update={"failures": failures})
+            ),
         )
         folder = self._outcome_folder(outcome)
         # History first: a promotion in force is never missing from it.
