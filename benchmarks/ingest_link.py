@@ -22,7 +22,7 @@ from earlyhelp.ingest.load import ingest
 from earlyhelp.ingest.spec import load_sources
 from earlyhelp.linkage.model import build_settings, make_linker, populated_columns, train
 from earlyhelp.linkage.report import linkage_report
-from earlyhelp.linkage.run import COUNCIL_MATCH_WEIGHT, run_linkage
+from earlyhelp.linkage.run import run_linkage
 from earlyhelp.linkage.standardise import standardise_table
 from earlyhelp.linkage.warehouse_io import canonical_records
 from earlyhelp.synth.council import generate
@@ -42,9 +42,9 @@ def plain_splink(records_table: str, con: object) -> float:
     start = time.perf_counter()
     linker = make_linker(con, "plain_std", build_settings(present))
     train(linker, present)
-    predictions = linker.inference.predict(threshold_match_weight=COUNCIL_MATCH_WEIGHT)
+    predictions = linker.inference.predict(threshold_match_weight=6.0)
     linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_weight=COUNCIL_MATCH_WEIGHT
+        predictions, threshold_match_weight=6.0
     )
     return time.perf_counter() - start
 

@@ -164,6 +164,8 @@ def link(
         f"Run {summary.run_id}: {summary.records:,} records -> {summary.people:,} people in "
         f"{summary.households:,} households ({source})"
     )
+    if summary.threshold:
+        console.print(f"Links: {summary.threshold}")
     if summary.seen_before:
         share = summary.kept_ids / summary.seen_before
         console.print(

@@ -15,6 +15,7 @@ import duckdb
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
@@ -26,32 +27,74 @@ UNIQUE_ID = "unique_id"
 # Person identifiers. A UPRN is not one: it names a property, which a household shares, so
 # agreeing on it is evidence like agreeing on an address (the location comparison), not more.
 IDENTIFIERS: tuple[str, ...] = ("nhs_number", "ni_number", "upn")
+CONTACTS: tuple[str, ...] = ("email", "phone")
 RETAINED_COLUMNS: list[str] = ["source", "source_record_id"]
 DEFAULT_U_PAIRS = 1e7
 FALLBACK_PRIOR = 1e-4  # Splink's own default for the chance two random records match
-DOB_ELSE_M = 0.01
 SEX_ELSE_M = 0.005
 
 
-def _name(column: str, group_column: str | None = None) -> ComparisonCreator:
+SWAPPED_NAMES = (
+    "jaro_winkler_similarity(first_name_l, surname_r) >= 0.9 "
+    "AND jaro_winkler_similarity(surname_l, first_name_r) >= 0.9"
+)
+
+
+def _first_name() -> ComparisonCreator:
     """Exact (with term-frequency adjustment: a shared rare name is stronger evidence than a
-    shared common one), a known short form of the same name, then Jaro-Winkler bands for
-    typos. Keeping nicknames out of the last level is what lets a twin's different first name
-    count strongly against a match."""
-    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
-        cll.NullLevel(column),
-        cll.ExactMatchLevel(column, term_frequency_adjustments=True),
-    ]
-    if group_column is not None:
-        levels.append(
-            cll.ExactMatchLevel(group_column).configure(label_for_charts="Same name group")
-        )
-    levels += [
-        cll.JaroWinklerLevel(column, 0.92),
-        cll.JaroWinklerLevel(column, 0.8),
-        cll.ElseLevel(),
-    ]
-    return cl.CustomComparison(output_column_name=column, comparison_levels=levels)
+    shared common one), a known short form of the same name, Jaro-Winkler bands for typos, then
+    an initial against a name. Keeping nicknames out of the last levels is what lets a twin's
+    different first name count strongly against a match.
+
+    When first name and surname are transposed the surname comparison scores the pair once;
+    here it is neutral, so that one mistake is not counted as two disagreements.
+    """
+    initial = (
+        "(length(first_name_l) = 1 OR length(first_name_r) = 1) "
+        "AND left(first_name_l, 1) = left(first_name_r, 1)"
+    )
+    return cl.CustomComparison(
+        output_column_name="first_name",
+        comparison_levels=[
+            cll.NullLevel("first_name"),
+            cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
+            cll.CustomLevel(SWAPPED_NAMES, label_for_charts="Names transposed").configure(
+                is_null_level=True
+            ),
+            cll.ExactMatchLevel("first_name_group").configure(label_for_charts="Same name group"),
+            cll.JaroWinklerLevel("first_name", 0.92),
+            cll.JaroWinklerLevel("first_name", 0.8),
+            cll.CustomLevel(initial, label_for_charts="An initial and a name that agree"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _surname() -> ComparisonCreator:
+    """Exact (term-frequency adjusted), first name and surname transposed, one part of a double
+    or hyphenated surname shared (Smith and Smith-Jones), then Jaro-Winkler bands."""
+    shared_part = (
+        "list_has_any(coalesce(surname_parts_l, [surname_l]), coalesce(surname_parts_r, "
+        "[surname_r])) AND (surname_parts_l IS NOT NULL OR surname_parts_r IS NOT NULL)"
+    )
+    return cl.CustomComparison(
+        output_column_name="surname",
+        comparison_levels=[
+            cll.NullLevel("surname"),
+            cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
+            cll.CustomLevel(SWAPPED_NAMES, label_for_charts="Names transposed"),
+            cll.CustomLevel(shared_part, label_for_charts="Shares a part of a double surname"),
+            cll.JaroWinklerLevel("surname", 0.92),
+            cll.JaroWinklerLevel("surname", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _contact(column: str) -> ComparisonCreator:
+    """An email address or phone number: exact, neutral when either side has none. A shared
+    contact is strong evidence, a different one weak (people change both)."""
+    return cl.ExactMatch(column)
 
 
 def _dob() -> ComparisonCreator:
@@ -59,10 +102,10 @@ def _dob() -> ComparisonCreator:
     the same rule that clustering uses to refuse dates of birth no error explains. Twins share a
     date of birth, so this comparison never separates them: the first name must.
 
-    The m of "else" is fixed at 1%, not estimated: EM trains this comparison on pairs with the
-    same full name, where namesakes at one address (father and son, or the synthetic council's
-    siblings) pose as matches and inflate it to ~3%, which lets a different date of birth
-    count for too little. 1% is about the rate of badly wrong dates of birth in council data.
+    The m of "else" is estimated, not fixed: a value chosen for one council (it was 1%) made a
+    wrong date of birth all but veto a match in files with more of them (FEBRL's duplicates
+    have ~10%). Namesakes at one address whose dates of birth differ are kept apart in the
+    council path by the clustering constraint, which refuses dates no agreed error explains.
     """
     return cl.CustomComparison(
         output_column_name="dob",
@@ -73,7 +116,7 @@ def _dob() -> ComparisonCreator:
             cll.CustomLevel(
                 dob_rule.slip_sql(), label_for_charts="One slip (a digit, a day, or the year)"
             ),
-            cll.ElseLevel().configure(m_probability=DOB_ELSE_M, fix_m_probability=True),
+            cll.ElseLevel(),
         ],
     )
 
@@ -96,7 +139,8 @@ def _location(present: set[str]) -> ComparisonCreator:
     """Address and postcode as one comparison, because they are not independent: given the same
     address the same postcode is almost certain, and scoring both would count one fact twice
     (which pushes every pair of household members towards a match). Sector and district are
-    NULL for non-UK postcodes, so two foreign codes never "agree" on an empty sector."""
+    NULL for codes that do not look like UK postcodes, so two foreign codes never "agree" on an
+    empty sector: they are compared as plain strings (equal, or one character off)."""
     has_address, has_postcode = "address" in present, "postcode" in present
     levels: list[ComparisonLevelCreator | dict[str, Any]] = []
     nulls = []
@@ -125,6 +169,13 @@ def _location(present: set[str]) -> ComparisonCreator:
         levels.append(cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"))
     if has_address:
         levels.append(cll.JaroWinklerLevel("address", 0.9))
+        levels.append(
+            cll.CustomLevel(
+                "address_numbers_l = address_numbers_r "
+                "AND jaro_winkler_similarity(address_l, address_r) >= 0.7",
+                label_for_charts="Same house numbers, a similar address",
+            )
+        )
     if has_postcode:
         levels += [
             cll.CustomLevel(
@@ -132,6 +183,9 @@ def _location(present: set[str]) -> ComparisonCreator:
             ),
             cll.CustomLevel(
                 "postcode_district_l = postcode_district_r", label_for_charts="Same district"
+            ),
+            cll.DamerauLevenshteinLevel("postcode", 1).configure(
+                label_for_charts="Postcode one character off"
             ),
         ]
     levels.append(cll.ElseLevel())
@@ -144,7 +198,7 @@ def comparisons(present: set[str]) -> list[ComparisonCreator]:
     Identifiers are exact comparisons whose NULL level makes a missing value neutral: the
     education system's UPN says nothing about a benefits record that has none.
     """
-    out: list[ComparisonCreator] = [_name("first_name", "first_name_group"), _name("surname")]
+    out: list[ComparisonCreator] = [_first_name(), _surname()]
     if "dob" in present:
         out.append(_dob())
     if "sex" in present:
@@ -152,6 +206,7 @@ def comparisons(present: set[str]) -> list[ComparisonCreator]:
     if "postcode" in present or "address" in present:
         out.append(_location(present))
     out.extend(cl.ExactMatch(c) for c in IDENTIFIERS if c in present)
+    out.extend(_contact(c) for c in CONTACTS if c in present)
     return out
 
 
@@ -160,9 +215,13 @@ def blocking_rules(present: set[str]) -> list[BlockingRuleCreator]:
 
     Each rule is an equi-join on values with many distinct levels (a date of birth, a full name,
     a name at a postcode, a person identifier), so no block grows with the square of the data.
-    A pair missed by one rule (say, a mistyped date of birth) is caught by another.
+    A pair missed by one rule (say, a mistyped date of birth) is caught by another; transposed
+    names and a house number with a name catch the records whose date of birth is missing.
     """
-    rules: list[BlockingRuleCreator] = [block_on("first_name", "surname")]
+    rules: list[BlockingRuleCreator] = [
+        block_on("first_name", "surname"),
+        CustomRule("l.first_name = r.surname AND l.surname = r.first_name"),
+    ]
     if "dob" in present:
         rules += [
             block_on("dob"),
@@ -171,7 +230,13 @@ def blocking_rules(present: set[str]) -> list[BlockingRuleCreator]:
         ]
     if "postcode" in present:
         rules += [block_on("surname", "postcode"), block_on("first_name", "postcode")]
-    rules += [block_on(c) for c in IDENTIFIERS if c in present and c != "uprn"]
+    if "address" in present:
+        rules += [
+            block_on("address"),
+            block_on("surname", "address_numbers"),
+            block_on("first_name", "address_numbers"),
+        ]
+    rules += [block_on(c) for c in (*IDENTIFIERS, *CONTACTS) if c in present]
     return rules
 
 
@@ -192,7 +257,7 @@ def build_settings(present: set[str]) -> SettingsCreator:
 
 def populated_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     """The comparable columns of a standardised table that hold at least one value."""
-    candidates = ["dob", "sex", "postcode", "address", *IDENTIFIERS]
+    candidates = ["dob", "sex", "postcode", "address", *IDENTIFIERS, *CONTACTS]
     counts = ", ".join(f'count("{c}")' for c in candidates)
     row = con.execute(f"SELECT {counts} FROM {table}").fetchall()[0]
     assert row is not None

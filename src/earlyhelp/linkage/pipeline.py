@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from earlyhelp.linkage.cluster import DEFAULT_MATCH_WEIGHT, LinkResult, link
+from earlyhelp.linkage.cluster import LinkResult, link
 from earlyhelp.linkage.model import (
     DEFAULT_U_PAIRS,
     build_settings,
@@ -28,7 +28,7 @@ def link_records(
     con: duckdb.DuckDBPyConnection | None = None,
     settings_path: Path | None = None,
     retrain: bool = True,
-    threshold_match_weight: float = DEFAULT_MATCH_WEIGHT,
+    threshold_match_weight: float | None = None,
     return_pairs: bool = False,
     cluster: bool = True,
     seed: int = 1,
@@ -38,6 +38,7 @@ def link_records(
 
     With ``retrain`` the model is trained on these records and, if ``settings_path`` is given,
     saved there. Without it the model is loaded from ``settings_path`` and only predicts.
+    Without ``threshold_match_weight`` the threshold is the model's own choice (``threshold``).
     """
     if not retrain and settings_path is None:
         raise ValueError("predicting without retraining needs settings_path")

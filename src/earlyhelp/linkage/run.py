@@ -5,6 +5,7 @@ This module only sequences the steps; each lives in its own module.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +18,6 @@ from earlyhelp.linkage.constrained import constrained_clusters
 from earlyhelp.linkage.pipeline import link_records
 from earlyhelp.linkage.stable_ids import assign_stable_ids
 from earlyhelp.linkage.warehouse_io import canonical_records, previous_links, save_run
-
-# Links need a match weight of 6 (probability about 0.985). Chosen on the 20,000-resident
-# synthetic council at standard mess, with constrained clustering: weight 8 gave pairwise
-# F1 0.9935 (over-merge 0.02%), 6 gave 0.9946 (0.008%), 4 gave 0.9949 (0.025%). Over-merging
-# is the costlier error (one person's history shown on another's record), so 6, not 4.
-COUNCIL_MATCH_WEIGHT = 6.0
 
 
 @dataclass
@@ -37,15 +32,20 @@ class LinkSummary:
     seen_before: int  # people of the last run still present
     merges: int
     splits: int
+    threshold: str = ""  # what the run chose as its threshold, and why
 
 
 def run_linkage(
     con: duckdb.DuckDBPyConnection,
     model_dir: Path,
     retrain: bool = True,
-    threshold_match_weight: float = COUNCIL_MATCH_WEIGHT,
+    threshold_match_weight: float | None = None,
 ) -> LinkSummary:
-    """Link every person record in the warehouse, keep ids stable, rebuild households."""
+    """Link every person record in the warehouse, keep ids stable, rebuild households.
+
+    The threshold is the model's own choice (``threshold.py``) unless ``threshold_match_weight``
+    fixes it: the same rule as the file tools'.
+    """
     records = canonical_records(con)
     settings_path = model_dir / "splink_settings.json"
     result = link_records(
@@ -63,7 +63,10 @@ def run_linkage(
     digest = (
         hashlib.sha256(settings_path.read_bytes()).hexdigest() if settings_path.exists() else ""
     )
-    return _save_people(con, keyed, clusters, result.pairs, threshold_match_weight, digest)
+    summary = _save_people(
+        con, keyed, clusters, result.pairs, result.threshold.match_weight, digest
+    )
+    return dataclasses.replace(summary, threshold=result.threshold.describe())
 
 
 def link_known_identities(con: duckdb.DuckDBPyConnection, record_person: Path) -> LinkSummary:

@@ -7,13 +7,24 @@ out as NULL, which every comparison treats as "no evidence" rather than as a dis
 
 from __future__ import annotations
 
+import contextlib
+
 import duckdb
 import pandas as pd
+from anyascii import anyascii
+from duckdb.sqltypes import VARCHAR
 
 from earlyhelp.canonical import LINKAGE_FIELDS
 from earlyhelp.linkage.nicknames import nickname_pairs
 
-CANONICAL_COLUMNS: tuple[str, ...] = ("source", "source_record_id", *LINKAGE_FIELDS)
+CONTACT_FIELDS: tuple[str, ...] = ("email", "phone")  # optional: not every system holds them
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "source",
+    "source_record_id",
+    *LINKAGE_FIELDS,
+    *CONTACT_FIELDS,
+)
+ASCII_FUNCTION = "earlyhelp_ascii"
 REQUIRED_COLUMNS: tuple[str, ...] = ("source", "source_record_id")
 
 # Street-type abbreviations written out in full, so "12 High Rd" and "12 High Road" agree.
@@ -37,29 +48,67 @@ STREET_WORDS: dict[str, str] = {
 }
 
 
+def _to_ascii(text: str) -> str:
+    """Latin letters for any script: Дмитрий is dmitriy, 王小明 WangXiaoMing, Zoë Zoe."""
+    return anyascii(text)
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the transliteration available to the standardising SQL on ``con`` (once)."""
+    with contextlib.suppress(duckdb.NotImplementedException):  # already registered on con
+        con.create_function(ASCII_FUNCTION, _to_ascii, [VARCHAR], VARCHAR, side_effects=False)
+
+
+def _ascii(expr: str) -> str:
+    """Lower-case Latin letters for comparison; only values outside ASCII pay for the call. The
+    original spelling stays in the council's own records: this form is only compared."""
+    text = f"CAST({expr} AS VARCHAR)"
+    return (
+        f"lower(CASE WHEN regexp_matches({text}, '[^[:ascii:]]') "
+        f"THEN {ASCII_FUNCTION}({text}) ELSE {text} END)"
+    )
+
+
 def _clean_text(expr: str) -> str:
-    """Lower case, accents removed, anything but letters, digits and spaces dropped."""
+    """Lower case, accents removed, anything but letters, digits and spaces dropped. (Plain SQL,
+    without the transliteration that names get: households use it on the warehouse too.)"""
     return (
         f"nullif(trim(regexp_replace(regexp_replace(strip_accents(lower(CAST({expr} AS VARCHAR))),"
         f" '[^a-z0-9 ]', ' ', 'g'), '\\s+', ' ', 'g')), '')"
     )
 
 
-def _clean_name(expr: str) -> str:
-    """Letters only, joined: "O'Neill" and "ONEILL" agree, as do "Smith-Jones" and "Smith Jones"."""
-    return (
-        f"nullif(regexp_replace(strip_accents(lower(CAST({expr} AS VARCHAR))), '[^a-z]', '', 'g'),"
-        f" '')"
+def _name_words(expr: str) -> str:
+    """A name's words, lower case in Latin letters, apostrophes dropped ("O'Neill" is oneill)
+    and hyphens made spaces ("Smith-Jones" is smith jones)."""
+    letters = (
+        f"regexp_replace(regexp_replace({_ascii(expr)}, '[\\x27`]', '', 'g'), '[^a-z]', ' ', 'g')"
     )
+    return f"trim(regexp_replace({letters}, '\\s+', ' ', 'g'))"
+
+
+def _clean_name(expr: str) -> str:
+    """Letters only, joined: "O'Neill" and "ONEILL" agree, as do "Smith-Jones" and "Smith Jones".
+    A name with no letters at all (blank, "-", "?") is NULL: no evidence, never agreement."""
+    return f"nullif(replace({_name_words(expr)}, ' ', ''), '')"
 
 
 def _first_token(expr: str) -> str:
     """The first word: a forename field that also carries middle names keeps only the first."""
-    cleaned = (
-        f"trim(regexp_replace(regexp_replace(strip_accents(lower(CAST({expr} AS VARCHAR))),"
-        f" '[^a-z ]', '', 'g'), '\\s+', ' ', 'g'))"
-    )
-    return f"nullif(split_part({cleaned}, ' ', 1), '')"
+    return f"nullif(split_part({_name_words(expr)}, ' ', 1), '')"
+
+
+def _email(expr: str) -> str:
+    """Lower case without spaces; NULL unless it looks like an address (something@something)."""
+    text = f"lower(replace(trim(CAST({expr} AS VARCHAR)), ' ', ''))"
+    return f"CASE WHEN regexp_full_match({text}, '[^@]+@[^@]+\\.[^@]+') THEN {text} END"
+
+
+def _phone(expr: str) -> str:
+    """Digits only, a UK +44 / 0044 prefix written as the leading 0; NULL if under 10 digits."""
+    digits = f"regexp_replace(CAST({expr} AS VARCHAR), '[^0-9]', '', 'g')"
+    national = f"regexp_replace({digits}, '^(0044|44)', '0')"
+    return f"CASE WHEN length({national}) >= 10 THEN {national} END"
 
 
 def address_sql(expr: str) -> str:
@@ -121,6 +170,7 @@ def standardise_sql(source_table: str, columns: set[str]) -> str:
             {_first_token(col("first_name"))} AS first_name,
             {_clean_text(col("middle_names"))} AS middle_names,
             {_clean_name(col("surname"))} AS surname,
+            nullif(string_split({_name_words(col("surname"))}, ' '), ['']) AS surname_parts,
             {_dob(col("dob"))} AS dob_date,
             {_sex(col("sex"))} AS sex,
             {address_sql(col("address"))} AS address,
@@ -128,7 +178,9 @@ def standardise_sql(source_table: str, columns: set[str]) -> str:
             {_identifier(col("uprn"), "[^0-9]")} AS uprn,
             {_identifier(col("upn"), "[^A-Z0-9]")} AS upn,
             {_identifier(col("nhs_number"), "[^0-9]")} AS nhs_number,
-            {_identifier(col("ni_number"), "[^A-Z0-9]")} AS ni_number
+            {_identifier(col("ni_number"), "[^A-Z0-9]")} AS ni_number,
+            {_email(col("email"))} AS email,
+            {_phone(col("phone"))} AS phone
         FROM {source_table}
     )
     SELECT
@@ -136,6 +188,7 @@ def standardise_sql(source_table: str, columns: set[str]) -> str:
         source, source_record_id, first_name,
         coalesce(nicknames.name_group, first_name) AS first_name_group,
         middle_names, surname,
+        CASE WHEN len(surname_parts) > 1 THEN surname_parts END AS surname_parts,
         strftime(dob_date, '%Y-%m-%d') AS dob,
         year(dob_date) AS dob_year,
         month(dob_date) AS dob_month,
@@ -150,7 +203,7 @@ def standardise_sql(source_table: str, columns: set[str]) -> str:
              THEN split_part(postcode, ' ', 1) END AS postcode_district,
         uprn, upn,
         CASE WHEN length(nhs_number) = 10 THEN nhs_number END AS nhs_number,
-        ni_number
+        ni_number, email, phone
     FROM base LEFT JOIN nicknames ON base.first_name = nicknames.name
     """
 
@@ -158,6 +211,7 @@ def standardise_sql(source_table: str, columns: set[str]) -> str:
 def standardise_table(con: duckdb.DuckDBPyConnection, source_table: str, out_table: str) -> None:
     """Create ``out_table`` holding the standardised form of ``source_table`` (both in ``con``)."""
     columns = {str(row[0]) for row in con.execute(f"DESCRIBE {source_table}").fetchall()}
+    register_functions(con)
     sql = standardise_sql(source_table, columns)
     con.execute(f"CREATE OR REPLACE TABLE {out_table} AS {sql}").fetchall()
 

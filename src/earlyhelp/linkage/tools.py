@@ -12,7 +12,6 @@ import pandas as pd
 
 from earlyhelp.canonical import LINKAGE_FIELDS
 from earlyhelp.errors import EarlyHelpError
-from earlyhelp.linkage.cluster import FILE_MATCH_WEIGHT
 from earlyhelp.linkage.pipeline import link_records
 
 REQUIRED_CSV_COLUMNS: tuple[str, ...] = ("record_id", "first_name", "surname", "dob")
@@ -60,7 +59,7 @@ def dedupe_csv(
     output_path: Path,
     *,
     settings_path: Path | None = None,
-    threshold_match_weight: float = FILE_MATCH_WEIGHT,
+    threshold_match_weight: float | None = None,
 ) -> pd.DataFrame:
     """Write ``record_id, person_id`` for one file: records of one person share a person_id."""
     records = read_person_csv(input_path, "input")
@@ -79,7 +78,7 @@ def pair_csv(
     output_path: Path,
     *,
     settings_path: Path | None = None,
-    threshold_match_weight: float = FILE_MATCH_WEIGHT,
+    threshold_match_weight: float | None = None,
 ) -> pd.DataFrame:
     """Write ``record_id, side, person_id`` for two files (side is ``left`` or ``right``).
 
