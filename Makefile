@@ -28,8 +28,11 @@ demo: setup
 	for outcome in safeguarding homelessness youth_asb debt; do \
 	  latest=$$(ls $(DATA)/models/$$outcome | grep -E '^v[0-9]+$$' | sort -V | tail -1); \
 	  $(BIN)/earlyhelp models promote $$outcome $$latest --by "make demo" \
-	    --reason "demo council: the version just trained is put into use to show the monthly run" || exit 1; \
+	    --reason "demo council: the version just trained is put into use to show the monthly run" \
+	    --override-approver "make demo" --override-role "demo council (synthetic data)" \
+	    --override-reason "demo only: a failing fairness audit is shown on the card, not acted on" || exit 1; \
 	done
+	for outcome in safeguarding homelessness youth_asb debt; do $(BIN)/earlyhelp models card $$outcome || exit 1; done
 	$(BIN)/earlyhelp run --month $(DEMO_PREVIOUS_MONTH) --by "make demo" --replace --reason "make demo: models retrained"
 	$(BIN)/earlyhelp run --month $(DEMO_MONTH) --by "make demo" --replace --reason "make demo: models retrained"
 	$(BIN)/earlyhelp backtest --from 2023-01 --to 2024-12 --truth $(DATA)/council/truth \

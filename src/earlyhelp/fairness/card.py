@@ -18,7 +18,7 @@ from earlyhelp.modelling.registry import ModelRegistry
 from earlyhelp.outcomes.registry import OUTCOMES
 
 INTENDED_USE = (
-    "Ranks the {unit}s of the cohort by the chance of {description}, so that the team can look "
+    "Ranks each {unit} of the cohort by the chance of {description}, so that the team can look "
     "first at the {capacity} highest each month. It is an assessment for a practitioner, who "
     "reads the factors and the chronology and decides what, if anything, to do."
 )
@@ -253,9 +253,7 @@ def card_sections(
     bias = registry.report(outcome, version, "label_bias.json")
     comparison = registry.report(outcome, version, "comparison.json")
     training = model.training.model_dump(mode="json")
-    sources = sorted(
-        {Path(f).parent.name or Path(f).name for f in model.data_hashes.get("loads", {})}
-    )
+    sources = sorted({Path(f).name for f in model.data_hashes.get("loads", {})})
     known = OUTCOMES.get(outcome)
     intended = INTENDED_USE.format(
         unit=known.unit if known else "unit",
