@@ -35,3 +35,16 @@ class FairnessInputError(FairnessError, ValueError):
 
 class PromotionRefusedError(EarlyHelpError):
     """A model whose fairness audit failed, promoted without a named override."""
+
+
+class IngestError(EarlyHelpError):
+    """An ingest step that cannot be done as asked (accepting a source with nothing held...)."""
+
+
+class ExtractError(IngestError):
+    """A file that cannot be loaded at all (missing, empty, bad header); nothing of it loads."""
+
+
+class WarehouseError(EarlyHelpError):
+    """A warehouse path that does not exist, is not a DuckDB file, or is held by another
+    process: the path (and the holding command) are named."""

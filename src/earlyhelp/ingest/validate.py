@@ -222,6 +222,7 @@ def _events(
             "event_date": when.dt.date,
             "known_date": known.dt.date,
             "attributes": attributes_json,
+            "natural_id": frame[event.id].str.strip() if event.id else None,
             "_line": frame["_line"],
         },
         index=frame.index,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from earlyhelp.config import get_settings
+from earlyhelp.errors import WarehouseError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS load_lineage (
@@ -16,6 +18,12 @@ CREATE TABLE IF NOT EXISTS load_lineage (
     loaded_at TIMESTAMP, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
     superseded BOOLEAN DEFAULT false
 );
+-- Added after the first release: a warehouse made before them gains them on opening.
+-- spec_sha256: the mapping that read the file (part of the load's identity);
+-- held_reason: why a snapshot was not made current; decision: who accepted it, and why.
+ALTER TABLE load_lineage ADD COLUMN IF NOT EXISTS spec_sha256 VARCHAR;
+ALTER TABLE load_lineage ADD COLUMN IF NOT EXISTS held_reason VARCHAR;
+ALTER TABLE load_lineage ADD COLUMN IF NOT EXISTS decision VARCHAR;
 CREATE TABLE IF NOT EXISTS person_record (
     load_id VARCHAR, source VARCHAR, system VARCHAR, source_record_id VARCHAR,
     first_name VARCHAR, middle_names VARCHAR, surname VARCHAR, dob DATE, sex VARCHAR,
@@ -28,6 +36,8 @@ CREATE TABLE IF NOT EXISTS event (
     subject VARCHAR, subject_key VARCHAR, event_type VARCHAR, event_date DATE, known_date DATE,
     attributes JSON, line BIGINT
 );
+-- event_key: the event's natural key within its system, the same in every file that holds it.
+ALTER TABLE event ADD COLUMN IF NOT EXISTS event_key VARCHAR;
 CREATE TABLE IF NOT EXISTS relation (
     load_id VARCHAR, system VARCHAR, subject VARCHAR, subject_key VARCHAR, source_record_id VARCHAR
 );
@@ -52,8 +62,13 @@ CURRENT_VIEWS = """
 CREATE OR REPLACE VIEW current_load AS SELECT * FROM load_lineage WHERE NOT superseded;
 CREATE OR REPLACE VIEW current_person_record AS
     SELECT p.* FROM person_record p SEMI JOIN current_load c USING (load_id);
+-- An event held by several current loads (overlapping increments, one file under two source
+-- names) is counted once: the copy from the first load by id.
 CREATE OR REPLACE VIEW current_event AS
-    SELECT e.* FROM event e SEMI JOIN current_load c USING (load_id);
+    SELECT e.* FROM event e SEMI JOIN current_load c USING (load_id)
+    QUALIFY row_number() OVER (
+        PARTITION BY e.system, coalesce(e.event_key, e.event_id) ORDER BY e.load_id, e.line
+    ) = 1;
 CREATE OR REPLACE VIEW current_relation AS
     SELECT r.* FROM relation r SEMI JOIN current_load c USING (load_id);
 CREATE OR REPLACE VIEW current_ct_account AS
@@ -84,14 +99,28 @@ CREATE TABLE IF NOT EXISTS membership (
 """
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the warehouse and make sure every table exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+def connect(
+    path: Path, *, create: bool = True, read_only: bool = False, any_name: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse and make sure every table exists.
+
+    A mistyped path must not quietly give an empty warehouse: with ``create=False`` (every
+    command but ingest) a path that does not exist is refused, and a new warehouse is made
+    only at a name ending ``.duckdb`` unless ``any_name``. A file that is not a DuckDB
+    database, and a warehouse another process holds, are refused naming the path.
+    """
+    check_warehouse(path, create=create, any_name=any_name)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        raise WarehouseError(_io_message(path, error)) from error
     con.execute(f"SET memory_limit = '{get_settings().duckdb_memory_limit}'")
-    con.execute(SCHEMA)
-    con.execute(LINKAGE_SCHEMA)
-    con.execute(CURRENT_VIEWS)
+    if not read_only:
+        con.execute(SCHEMA)
+        con.execute(LINKAGE_SCHEMA)
+        con.execute(CURRENT_VIEWS)
     return con
 
 
@@ -110,3 +139,45 @@ def append(
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
     finally:
         con.unregister("incoming")
+
+
+# A DuckDB database file carries this magic at byte 8 (its header's format identifier).
+DUCKDB_MAGIC = b"DUCK"
+
+
+def check_warehouse(path: Path, *, create: bool, any_name: bool = False) -> None:
+    """Refuse a warehouse path that would silently give the wrong data (see :func:`connect`)."""
+    if path.is_dir():
+        raise WarehouseError(f"{path} is a folder, not a warehouse file")
+    if path.exists():
+        with path.open("rb") as handle:
+            head = handle.read(12)
+        if head[8:12] != DUCKDB_MAGIC:
+            raise WarehouseError(f"{path} is not a DuckDB warehouse (is --warehouse mistyped?)")
+        return
+    if not create:
+        raise WarehouseError(
+            f"no warehouse at {path} (is --warehouse mistyped?); `earlyhelp ingest` makes one"
+        )
+    if path.suffix != ".duckdb" and not any_name:
+        raise WarehouseError(
+            f"{path}: a new warehouse is made only at a name ending .duckdb "
+            "(say --new-warehouse-anywhere to make one at another name)"
+        )
+
+
+def _io_message(path: Path, error: duckdb.IOException) -> str:
+    """The lock DuckDB reports, with the command of the process that holds it."""
+    text = str(error)
+    found = re.search(r"PID (\d+)", text)
+    if "lock" not in text.lower() or not found:
+        return f"{path}: cannot open the warehouse: {text}"
+    pid = found.group(1)
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        command = "a process that has ended or cannot be seen"
+    return (
+        f"{path} is in use by another process (PID {pid}: {command}); wait for it to finish, "
+        "then run this again"
+    )
