@@ -193,15 +193,39 @@ def link_report(
     console.print_json(data={k: v for k, v in report.items() if k != "cluster_sizes"})
 
 
+def _file_options_help() -> dict[str, str]:
+    return {
+        "map": "FILE_COLUMN=CANONICAL_COLUMN (repeat), e.g. --map 'Given Name=first_name'.",
+        "dob_format": "Date-of-birth format, e.g. %Y%m%d (default: the usual UK formats).",
+        "encoding": "The files' encoding (default: UTF-8, else Windows-1252).",
+        "threshold": "Fix the match weight of a link (default: chosen from the model).",
+    }
+
+
 @link_app.command("dedupe")
 def link_dedupe(
     input: Path = typer.Argument(..., help="Person CSV (record_id, first_name, surname, dob...)."),
     output: Path = typer.Option(..., help="Where to write record_id, person_id."),
+    map: list[str] | None = typer.Option(None, "--map", help=_file_options_help()["map"]),
+    dob_format: str | None = typer.Option(None, help=_file_options_help()["dob_format"]),
+    encoding: str | None = typer.Option(None, help=_file_options_help()["encoding"]),
+    threshold: float | None = typer.Option(None, help=_file_options_help()["threshold"]),
 ) -> None:
     """Find the records of one file that belong to the same person."""
-    from earlyhelp.linkage.tools import dedupe_csv
+    from earlyhelp.linkage.person_file import parse_mapping
+    from earlyhelp.linkage.tools import dedupe_file
 
-    dedupe_csv(input, output)
+    result = dedupe_file(
+        input,
+        output,
+        mapping=parse_mapping(map),
+        dob_format=dob_format,
+        encoding=encoding,
+        threshold_match_weight=threshold,
+    )
+    for note in result.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    console.print(f"Links: {result.threshold}")
     console.print(f"Wrote {output}")
 
 
@@ -210,11 +234,27 @@ def link_pair(
     left: Path = typer.Argument(..., help="First person CSV."),
     right: Path = typer.Argument(..., help="Second person CSV."),
     output: Path = typer.Option(..., help="Where to write record_id, side, person_id."),
+    map: list[str] | None = typer.Option(None, "--map", help=_file_options_help()["map"]),
+    dob_format: str | None = typer.Option(None, help=_file_options_help()["dob_format"]),
+    encoding: str | None = typer.Option(None, help=_file_options_help()["encoding"]),
+    threshold: float | None = typer.Option(None, help=_file_options_help()["threshold"]),
 ) -> None:
     """Link the records of two files that belong to the same person."""
-    from earlyhelp.linkage.tools import pair_csv
+    from earlyhelp.linkage.person_file import parse_mapping
+    from earlyhelp.linkage.tools import pair_files
 
-    pair_csv(left, right, output)
+    result = pair_files(
+        left,
+        right,
+        output,
+        mapping=parse_mapping(map),
+        dob_format=dob_format,
+        encoding=encoding,
+        threshold_match_weight=threshold,
+    )
+    for note in result.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    console.print(f"Links: {result.threshold}")
     console.print(f"Wrote {output}")
 
 

@@ -9,6 +9,10 @@ class ConfigurationError(EarlyHelpError):
     """Settings or parameters that cannot work together."""
 
 
+class LinkageInputError(EarlyHelpError, ValueError):
+    """A person file or column mapping that cannot be linked as it stands (file, column, why)."""
+
+
 class StoreError(EarlyHelpError):
     """The operational store cannot be reached, migrated or written as asked."""
 

@@ -27,10 +27,14 @@ OTHERS = [
 
 
 def _sql(a: dt.date, b: dt.date) -> tuple[bool, bool]:
-    row = duckdb.sql(
-        f"SELECT {dob_rule.swapped_sql()}, {dob_rule.slip_sql()} "
-        f"FROM (SELECT '{a.isoformat()}' AS dob_l, '{b.isoformat()}' AS dob_r)"
-    ).fetchall()[0]
+    row = (
+        duckdb.connect()
+        .execute(
+            f"SELECT {dob_rule.swapped_sql()}, {dob_rule.slip_sql()} "
+            f"FROM (SELECT '{a.isoformat()}' AS dob_l, '{b.isoformat()}' AS dob_r)"
+        )
+        .fetchall()[0]
+    )
     return bool(row[0]), bool(row[1])
 
 

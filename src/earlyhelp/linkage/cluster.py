@@ -14,7 +14,12 @@ import pandas as pd
 from splink import Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
-from earlyhelp.linkage.threshold import SCORE_FLOOR_MATCH_WEIGHT, ThresholdChoice, choose_threshold
+from earlyhelp.linkage.threshold import (
+    MAX_FALSE_LINK_SHARE,
+    SCORE_FLOOR_MATCH_WEIGHT,
+    ThresholdChoice,
+    choose_threshold,
+)
 
 PAIR_COLUMNS = [
     "unique_id_l",
@@ -70,6 +75,7 @@ def link(
     threshold_match_weight: float | None = None,
     return_pairs: bool = False,
     cluster: bool = True,
+    max_false_link_share: float = MAX_FALSE_LINK_SHARE,
 ) -> LinkResult:
     """Predict, choose the threshold (or take ``threshold_match_weight``) and cluster: every
     input record appears once in ``clusters``.
@@ -81,7 +87,7 @@ def link(
     if threshold_match_weight is not None:
         floor = min(floor, threshold_match_weight)
     predictions = predict_pairs(linker, floor)
-    choice = choose_threshold(linker, predictions, threshold_match_weight)
+    choice = choose_threshold(linker, predictions, threshold_match_weight, max_false_link_share)
     clusters = (
         cluster_pairs(linker, predictions, choice.match_weight)
         if cluster

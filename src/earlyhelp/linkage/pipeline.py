@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from earlyhelp.linkage.cluster import LinkResult, link
+from earlyhelp.linkage.cluster import PAIR_COLUMNS, LinkResult, link
+from earlyhelp.linkage.exact import MIN_RECORDS_TO_TRAIN, exact_choice, exact_clusters
 from earlyhelp.linkage.model import (
     DEFAULT_U_PAIRS,
     build_settings,
@@ -18,6 +19,7 @@ from earlyhelp.linkage.model import (
     train,
 )
 from earlyhelp.linkage.standardise import standardise_table
+from earlyhelp.linkage.threshold import MAX_FALSE_LINK_SHARE
 
 STD_TABLE = "person_records_std"
 
@@ -33,6 +35,7 @@ def link_records(
     cluster: bool = True,
     seed: int = 1,
     u_pairs: float = DEFAULT_U_PAIRS,
+    max_false_link_share: float = MAX_FALSE_LINK_SHARE,
 ) -> LinkResult:
     """Link canonical person records (a DataFrame, or the name of a table in ``con``).
 
@@ -52,6 +55,13 @@ def link_records(
             source = records
         standardise_table(connection, source, STD_TABLE)
         _check_unique(connection)
+        records_in = _count(connection)
+        if retrain and records_in < MIN_RECORDS_TO_TRAIN:
+            return LinkResult(
+                clusters=exact_clusters(connection, STD_TABLE),
+                threshold=exact_choice(records_in),
+                pairs=pd.DataFrame(columns=PAIR_COLUMNS) if return_pairs else None,
+            )
         if retrain:
             present = populated_columns(connection, STD_TABLE)
             linker = make_linker(connection, STD_TABLE, build_settings(present))
@@ -61,10 +71,15 @@ def link_records(
         else:
             assert settings_path is not None
             linker = make_linker(connection, STD_TABLE, load_settings(settings_path))
-        return link(linker, threshold_match_weight, return_pairs, cluster)
+        return link(linker, threshold_match_weight, return_pairs, cluster, max_false_link_share)
     finally:
         if own:
             connection.close()
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(f"SELECT count(*) FROM {STD_TABLE}").fetchall()[0]
+    return int(row[0])
 
 
 def _check_unique(con: duckdb.DuckDBPyConnection) -> None:

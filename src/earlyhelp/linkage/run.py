@@ -17,6 +17,7 @@ from earlyhelp.linkage import households as homes
 from earlyhelp.linkage.constrained import constrained_clusters
 from earlyhelp.linkage.pipeline import link_records
 from earlyhelp.linkage.stable_ids import assign_stable_ids
+from earlyhelp.linkage.threshold import COUNCIL_MAX_FALSE_LINK_SHARE
 from earlyhelp.linkage.warehouse_io import canonical_records, previous_links, save_run
 
 
@@ -53,6 +54,7 @@ def run_linkage(
         settings_path=settings_path,
         retrain=retrain,
         threshold_match_weight=threshold_match_weight,
+        max_false_link_share=COUNCIL_MAX_FALSE_LINK_SHARE,
         return_pairs=True,
         cluster=False,
     )

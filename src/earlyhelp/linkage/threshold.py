@@ -6,8 +6,9 @@ Splink's match probability p of a pair is the model's own estimate that it is a 
 a threshold t the expected true links are the sum of p, the expected false links the sum of
 1 - p, and the expected matches in all scored pairs the sum of p over them. From these follow
 the model's estimated precision and recall at every t; the run takes the t of the highest
-estimated F1 among those whose estimated share of false links is at most
-``MAX_FALSE_LINK_SHARE`` (over-merging costs a council more than a missed link), and reports
+estimated F1 among those whose estimated share of false links is at most a stated bound
+(``MAX_FALSE_LINK_SHARE`` for files, ``COUNCIL_MAX_FALSE_LINK_SHARE`` for the warehouse:
+over-merging costs a council more than a missed link), and reports
 what it chose and why. A fixed threshold can still be given; then it is reported the same way.
 
 These are the model's estimates, not measurements: the clerical review sample measures them.
@@ -15,14 +16,17 @@ These are the model's estimates, not measurements: the clerical review sample me
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from splink import Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 SCORE_FLOOR_MATCH_WEIGHT = -10.0  # pairs below this (p < 0.001) add nothing to the estimates
-MAX_FALSE_LINK_SHARE = 0.005  # at most 1 in 200 links above the threshold expected false
+# The stated bound on the share of links expected false: 1 in 200 for a one-off file, 1 in
+# 1,000 for the warehouse, whose links become the stable person ids every service and model
+# sees (on the demo council the looser bound let over-merging reach 0.1%).
+MAX_FALSE_LINK_SHARE = 0.005
+COUNCIL_MAX_FALSE_LINK_SHARE = 0.001
 LOWEST_MATCH_WEIGHT = 0.0  # never link a pair the model thinks more likely a non-match
 STEP = 0.25  # thresholds are tried every quarter bit
 
@@ -36,7 +40,8 @@ class ThresholdChoice:
     estimated_precision: float
     estimated_recall: float
     pairs_above: int
-    rule: str  # "model" (chosen here) or "fixed" (given by a setting)
+    bound: float  # the largest share of links expected false that the rule allowed
+    rule: str  # "model" (chosen here), "fixed" (given by a setting), or why neither
 
     @property
     def estimated_f1(self) -> float:
@@ -45,9 +50,11 @@ class ThresholdChoice:
 
     def describe(self) -> str:
         """One sentence for a person: what was chosen and why."""
+        if self.rule not in ("model", "fixed"):
+            return f"linked by {self.rule}"
         how = (
             f"chosen from the model (highest estimated F1 with at most "
-            f"{MAX_FALSE_LINK_SHARE:.1%} of links expected false)"
+            f"{self.bound:.1%} of links expected false)"
             if self.rule == "model"
             else "fixed by a setting"
         )
@@ -100,14 +107,23 @@ def estimates_at(
 
 
 def choose_threshold(
-    linker: Linker, predictions: SplinkDataFrame, fixed_match_weight: float | None = None
+    linker: Linker,
+    predictions: SplinkDataFrame,
+    fixed_match_weight: float | None = None,
+    max_false_link_share: float = MAX_FALSE_LINK_SHARE,
 ) -> ThresholdChoice:
     """The run's threshold: ``fixed_match_weight`` if given, else the model's choice."""
     curve = _curve(linker, predictions)
     if fixed_match_weight is not None:
         p, r, n = estimates_at(curve, fixed_match_weight)
         return ThresholdChoice(
-            fixed_match_weight, probability(fixed_match_weight), p, r, n, "fixed"
+            fixed_match_weight,
+            probability(fixed_match_weight),
+            p,
+            r,
+            n,
+            max_false_link_share,
+            "fixed",
         )
     expected_matches = curve[-1][2] if curve else 0.0
     best: ThresholdChoice | None = None
@@ -116,14 +132,15 @@ def choose_threshold(
             break
         precision = s / n if n else 1.0
         recall = s / expected_matches if expected_matches else 1.0
-        if 1 - precision > MAX_FALSE_LINK_SHARE:
+        if 1 - precision > max_false_link_share:
             continue
-        choice = ThresholdChoice(t, probability(t), precision, recall, n, "model")
+        choice = ThresholdChoice(
+            t, probability(t), precision, recall, n, max_false_link_share, "model"
+        )
         if best is None or choice.estimated_f1 > best.estimated_f1 + 1e-12:
             best = choice
     if best is None:  # nothing scored, or no step precise enough: link only the surest
         t = curve[0][0] if curve else LOWEST_MATCH_WEIGHT
         p, r, n = estimates_at(curve, t)
-        best = ThresholdChoice(t, probability(t), p, r, n, "model")
-    assert not math.isnan(best.match_weight)
+        best = ThresholdChoice(t, probability(t), p, r, n, max_false_link_share, "model")
     return best

@@ -1,51 +1,32 @@
 """Linkage for a council's own files: deduplicate one CSV, or pair two, without the warehouse.
 
-The CSVs follow the canonical person record with ``record_id`` as the key. Columns that are
-absent are simply not compared; the four a person cannot be linked without must be present.
+The CSVs hold person records keyed by ``record_id``, in the council's own column names (mapped
+with ``mapping``), date format and encoding (``person_file.py``). Columns that are absent are
+simply not compared; the four a person cannot be linked without must be present.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from earlyhelp.canonical import LINKAGE_FIELDS
-from earlyhelp.errors import EarlyHelpError
+from earlyhelp.errors import LinkageInputError
+from earlyhelp.linkage.person_file import PersonFile, read_person_file
 from earlyhelp.linkage.pipeline import link_records
 
-REQUIRED_CSV_COLUMNS: tuple[str, ...] = ("record_id", "first_name", "surname", "dob")
-OPTIONAL_CSV_COLUMNS: tuple[str, ...] = tuple(
-    f for f in LINKAGE_FIELDS if f not in ("first_name", "surname", "dob")
-)
+__all__ = ["FileLinkage", "LinkageInputError", "dedupe_csv", "pair_csv"]
 
 
-class LinkageInputError(EarlyHelpError, ValueError):
-    """A council file that cannot be linked as it stands (named, with the reason)."""
+@dataclass
+class FileLinkage:
+    """What a file tool wrote, and what a person should know about how it got there."""
 
-
-def read_person_csv(path: Path, source: str) -> pd.DataFrame:
-    """A person CSV as canonical records of ``source``; every value is read as text so that
-    identifiers keep their leading zeros."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise LinkageInputError(f"{path}: cannot be read as CSV ({err})") from err
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    for column in REQUIRED_CSV_COLUMNS:
-        if column not in frame.columns:
-            raise LinkageInputError(f"{path}: required column '{column}' is missing")
-    blank = frame["record_id"].str.strip() == ""
-    if blank.any():
-        raise LinkageInputError(f"{path}: column 'record_id' is blank on {int(blank.sum())} rows")
-    repeated = frame["record_id"].duplicated()
-    if repeated.any():
-        first = frame.loc[repeated, "record_id"].iloc[0]
-        raise LinkageInputError(f"{path}: column 'record_id' repeats values (e.g. {first!r})")
-    keep = [c for c in (*REQUIRED_CSV_COLUMNS, *OPTIONAL_CSV_COLUMNS) if c in frame.columns]
-    records = frame[keep].rename(columns={"record_id": "source_record_id"})
-    records.insert(0, "source", source)
-    return records
+    output: pd.DataFrame
+    threshold: str
+    notes: list[str] = field(default_factory=list)
 
 
 def _person_ids(clusters: pd.DataFrame) -> pd.Series:
@@ -54,40 +35,56 @@ def _person_ids(clusters: pd.DataFrame) -> pd.Series:
     return pd.Series(codes + 1, index=clusters.index, dtype="int64")
 
 
-def dedupe_csv(
+def _read(
+    path: Path,
+    source: str,
+    mapping: Mapping[str, str] | None,
+    dob_format: str | None,
+    encoding: str | None,
+) -> PersonFile:
+    return read_person_file(path, source, mapping=mapping, dob_format=dob_format, encoding=encoding)
+
+
+def dedupe_file(
     input_path: Path,
     output_path: Path,
     *,
     settings_path: Path | None = None,
     threshold_match_weight: float | None = None,
-) -> pd.DataFrame:
+    mapping: Mapping[str, str] | None = None,
+    dob_format: str | None = None,
+    encoding: str | None = None,
+) -> FileLinkage:
     """Write ``record_id, person_id`` for one file: records of one person share a person_id."""
-    records = read_person_csv(input_path, "input")
+    read = _read(input_path, "input", mapping, dob_format, encoding)
     result = link_records(
-        records, settings_path=settings_path, threshold_match_weight=threshold_match_weight
+        read.records, settings_path=settings_path, threshold_match_weight=threshold_match_weight
     )
-    order = records[["source_record_id"]].merge(result.clusters, on="source_record_id")
+    order = read.records[["source_record_id"]].merge(result.clusters, on="source_record_id")
     out = pd.DataFrame({"record_id": order["source_record_id"], "person_id": _person_ids(order)})
     out.to_csv(output_path, index=False)
-    return out
+    return FileLinkage(out, result.threshold.describe(), read.notes(input_path))
 
 
-def pair_csv(
+def pair_files(
     left_path: Path,
     right_path: Path,
     output_path: Path,
     *,
     settings_path: Path | None = None,
     threshold_match_weight: float | None = None,
-) -> pd.DataFrame:
+    mapping: Mapping[str, str] | None = None,
+    dob_format: str | None = None,
+    encoding: str | None = None,
+) -> FileLinkage:
     """Write ``record_id, side, person_id`` for two files (side is ``left`` or ``right``).
 
     Records on either side (or both) that are the same person share a person_id; duplicates
     within one file are found too.
     """
-    left = read_person_csv(left_path, "left")
-    right = read_person_csv(right_path, "right")
-    records = pd.concat([left, right], ignore_index=True)
+    left = _read(left_path, "left", mapping, dob_format, encoding)
+    right = _read(right_path, "right", mapping, dob_format, encoding)
+    records = pd.concat([left.records, right.records], ignore_index=True)
     result = link_records(
         records, settings_path=settings_path, threshold_match_weight=threshold_match_weight
     )
@@ -102,4 +99,17 @@ def pair_csv(
         }
     )
     out.to_csv(output_path, index=False)
-    return out
+    notes = left.notes(left_path) + right.notes(right_path)
+    return FileLinkage(out, result.threshold.describe(), notes)
+
+
+def dedupe_csv(input_path: Path, output_path: Path, **options: object) -> pd.DataFrame:
+    """:func:`dedupe_file`'s output frame alone."""
+    return dedupe_file(input_path, output_path, **options).output  # type: ignore[arg-type]
+
+
+def pair_csv(
+    left_path: Path, right_path: Path, output_path: Path, **options: object
+) -> pd.DataFrame:
+    """:func:`pair_files`'s output frame alone."""
+    return pair_files(left_path, right_path, output_path, **options).output  # type: ignore[arg-type]
