@@ -19,22 +19,29 @@ from rich.progress import (
 from rich.table import Table
 
 from earlyhelp.cli_alerts import alerts_app, backtest, optout_app, run, store_app
+from earlyhelp.cli_errors import ErrorHandlingGroup, set_debug
 from earlyhelp.cli_fairness import fairness_app
 from earlyhelp.cli_models import models_app, score, train
 from earlyhelp.config import get_settings
+from earlyhelp.errors import ConfigurationError
 from earlyhelp.synth.params import MessLevel, SynthParams
 
 app = typer.Typer(
     help="earlyhelp: open, measured and explainable predictive modelling for a UK council.",
     no_args_is_help=True,
     add_completion=False,
+    cls=ErrorHandlingGroup,
 )
 console = Console()
 
 
 @app.callback()
-def main() -> None:
+def main(
+    ctx: typer.Context,
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error."),
+) -> None:
     """earlyhelp: open, measured and explainable predictive modelling for a UK council."""
+    set_debug(ctx, debug)
 
 
 @app.command()
@@ -90,21 +97,42 @@ def ingest(
         None, help="Folder the file patterns are under (default: the data directory's council/)."
     ),
     warehouse: Path | None = typer.Option(None, help="DuckDB file (default: from settings)."),
+    reload: list[str] = typer.Option(
+        [], help="Read this source's files again even if file and mapping are unchanged; repeat."
+    ),
+    accept: str | None = typer.Option(
+        None, help="Make this source's held snapshot current (needs --by and --reason)."
+    ),
+    by: str = typer.Option("", help="Who accepts a held snapshot (recorded)."),
+    reason: str = typer.Option("", help="Why the held snapshot is accepted (recorded)."),
+    new_warehouse_anywhere: bool = typer.Option(
+        False, help="Allow a new warehouse at a name not ending .duckdb."
+    ),
 ) -> None:
     """Load every extract into the warehouse; bad rows go to quarantine with the reason."""
+    from earlyhelp.ingest.load import accept as accept_held
     from earlyhelp.ingest.load import ingest as load_all
     from earlyhelp.ingest.spec import load_sources
     from earlyhelp.warehouse.schema import connect
 
     settings = get_settings()
+    target = warehouse or settings.warehouse_path
+    if accept is not None:
+        con = connect(target, create=False)
+        console.print(accept_held(con, accept, by, reason))
+        return
     specs = load_sources(sources)
-    con = connect(warehouse or settings.warehouse_path)
+    folder = data or settings.data_dir / "council"
+    if not folder.is_dir():
+        raise ConfigurationError(f"--data {folder} is not a folder")
+    con = connect(target, any_name=new_warehouse_anywhere)
     with console.status("loading") as status:
         reports = load_all(
             specs,
-            data or settings.data_dir / "council",
+            folder,
             con,
             progress=lambda name: status.update(f"loading {name}"),
+            reload=reload,
         )
     table = Table(title="Reconciliation: rows read = rows loaded + rows quarantined")
     for column in ("source", "file", "status", "read", "loaded", "quarantined", "note"):
@@ -120,7 +148,7 @@ def ingest(
             r.message,
         )
     console.print(table)
-    failed = [r for r in reports if r.status == "failed" or not r.reconciles]
+    failed = [r for r in reports if r.needs_attention]
     if failed:
         for r in failed:
             console.print(f"[red]{r.source}: {r.message}[/red]")
@@ -152,7 +180,7 @@ def link(
     from earlyhelp.warehouse.schema import connect
 
     settings = get_settings()
-    con = connect(warehouse or settings.warehouse_path)
+    con = connect(warehouse or settings.warehouse_path, create=False)
     model_dir = settings.data_dir / "models" / "linkage"
     with console.status("linking person records (Splink)"):
         if known_identities is not None:
@@ -186,7 +214,9 @@ def link_report(
     from earlyhelp.linkage.report import linkage_report
     from earlyhelp.warehouse.schema import connect
 
-    con = connect(warehouse or get_settings().warehouse_path)
+    if truth is not None and not truth.is_dir():
+        raise ConfigurationError(f"--truth {truth} is not a folder (a council's truth/)")
+    con = connect(warehouse or get_settings().warehouse_path, create=False)
     report = linkage_report(con, truth)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=2) + "\n")
@@ -215,6 +245,7 @@ def link_dedupe(
     from earlyhelp.linkage.person_file import parse_mapping
     from earlyhelp.linkage.tools import dedupe_file
 
+    _refuse_overwriting(output, input)
     result = dedupe_file(
         input,
         output,
@@ -243,6 +274,7 @@ def link_pair(
     from earlyhelp.linkage.person_file import parse_mapping
     from earlyhelp.linkage.tools import pair_files
 
+    _refuse_overwriting(output, left, right)
     result = pair_files(
         left,
         right,
@@ -274,11 +306,18 @@ def features(
         dates = [dt.date.fromisoformat(d) for d in as_of]
     except ValueError as error:
         raise typer.BadParameter(f"--as-of takes dates as YYYY-MM-DD: {error}") from error
-    con = connect(warehouse or get_settings().warehouse_path)
+    con = connect(warehouse or get_settings().warehouse_path, create=False)
     frame = build_features(con, dates)
     output.parent.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(output, index=False)
     console.print(f"{len(frame):,} rows x {frame.shape[1] - 3} features -> {output}")
+
+
+def _refuse_overwriting(output: Path, *inputs: Path) -> None:
+    """An output written over one of the command's own inputs would destroy it."""
+    for given in inputs:
+        if output.resolve() == given.resolve():
+            raise ConfigurationError(f"--output {output} is an input; choose another file")
 
 
 def print_summary(manifest: dict[str, Any], target: Path) -> None:

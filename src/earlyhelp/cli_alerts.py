@@ -47,7 +47,7 @@ def run(
     try:
         rules = load_policy(policy)
         store = open_store(settings)
-        con = connect(warehouse or settings.warehouse_path)
+        con = connect(warehouse or settings.warehouse_path, create=False)
         chosen = month or latest_month(con)
         with console.status(f"scoring and publishing {chosen}"):
             done = run_month(
@@ -126,7 +126,7 @@ def backtest(
             raise typer.BadParameter(f"the folder of {target} does not exist")
     try:
         rules = load_policy(policy)
-        con = connect(warehouse or get_settings().warehouse_path)
+        con = connect(warehouse or get_settings().warehouse_path, create=False)
         chosen = {name: OUTCOMES[name] for name in outcome or OUTCOMES}
         with console.status(f"replaying {from_month} to {to_month}"):
             report = replay(con, rules, from_month, to_month, chosen, truth, seed, refit_months)

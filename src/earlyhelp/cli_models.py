@@ -47,7 +47,7 @@ def train(
     if unknown:
         raise typer.BadParameter(f"unknown outcome(s) {unknown}; choose from {sorted(OUTCOMES)}")
     settings = get_settings()
-    con = connect(warehouse or settings.warehouse_path)
+    con = connect(warehouse or settings.warehouse_path, create=False)
     dates = quarterly_as_of(con)
     if len(dates) < 8:
         console.print(f"[red]Only {len(dates)} as-of dates: too little history to validate.")
@@ -193,7 +193,7 @@ def score(
     except RegistryError as error:
         console.print(f"[red]{error}")
         raise typer.Exit(1) from error
-    con = connect(warehouse or settings.warehouse_path)
+    con = connect(warehouse or settings.warehouse_path, create=False)
     with console.status(f"scoring {outcome} at {day}"):
         scores = score_outcome(con, OUTCOMES[outcome], model, day)
     output.parent.mkdir(parents=True, exist_ok=True)
