@@ -113,7 +113,15 @@ def choose_threshold(
     max_false_link_share: float = MAX_FALSE_LINK_SHARE,
 ) -> ThresholdChoice:
     """The run's threshold: ``fixed_match_weight`` if given, else the model's choice."""
-    curve = _curve(linker, predictions)
+    return pick(_curve(linker, predictions), fixed_match_weight, max_false_link_share)
+
+
+def pick(
+    curve: list[tuple[float, int, float]],
+    fixed_match_weight: float | None = None,
+    max_false_link_share: float = MAX_FALSE_LINK_SHARE,
+) -> ThresholdChoice:
+    """The rule itself, on a curve of (t, links at or above t, expected true links there)."""
     if fixed_match_weight is not None:
         p, r, n = estimates_at(curve, fixed_match_weight)
         return ThresholdChoice(
