@@ -4,6 +4,7 @@ counted once, and the overlap is reported."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from earlyhelp.ingest.load import ingest
 from earlyhelp.ingest.spec import SourceSpec
@@ -14,7 +15,7 @@ EVENTS_HEADER = "PersonID,EventId,EventDate,Code\n"
 EVENTS = [f"P{i},E{i},0{1 + i % 9}/02/2024,REF\n" for i in range(1, 9)]
 
 
-def events_spec(file: str, **overrides: object) -> SourceSpec:
+def events_spec(file: str, **overrides: Any) -> SourceSpec:
     raw: dict[str, object] = {
         "system": "test",
         "file": file,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -22,7 +23,7 @@ GOOD = [
 ]
 
 
-def spec(file: str = "people.csv", **overrides: object) -> SourceSpec:
+def spec(file: str = "people.csv", **overrides: Any) -> SourceSpec:
     raw: dict[str, object] = {
         "system": "test",
         "file": file,

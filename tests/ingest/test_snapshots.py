@@ -4,6 +4,7 @@ files is chosen explicitly."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -137,7 +138,7 @@ def test_a_fixed_mapping_reloads_the_file_and_replaces_the_wrong_rows(tmp_path: 
 
 def test_a_fixed_mapping_of_an_increment_replaces_that_files_earlier_read(tmp_path: Path) -> None:
     (tmp_path / "people.csv").write_text(HEADER + "".join(GOOD))
-    increment: dict[str, object] = {"mode": "increment", "checks": {"max_quarantine_share": 1.0}}
+    increment: dict[str, Any] = {"mode": "increment", "checks": {"max_quarantine_share": 1.0}}
     run(tmp_path, spec(date_formats=["%m/%d/%Y"], **increment))
     _, con = run(tmp_path, spec(**increment))
     assert con.execute("SELECT count(*) FROM current_event").fetchone() == (3,)

@@ -148,7 +148,7 @@ def _load_one(
     report = FileReport(
         name, target, "loaded", table.rows_read, result.rows_loaded, len(result.quarantine)
     )
-    held = None
+    held, current = None, None
     if spec.mode == "snapshot":
         current = con.execute(
             "SELECT file, rows_read FROM current_load WHERE source = ? AND load_id <> ?",
@@ -160,8 +160,9 @@ def _load_one(
     notes += overlap
     if held:
         report.status = "held"
+        stays = "; the current snapshot stays" if current else "; no snapshot is current yet"
         advice = f"`earlyhelp ingest --accept {name}` makes it current"
-        notes.insert(0, f"held, the current snapshot stays: {held}; {advice}")
+        notes.insert(0, f"not made current ({held}){stays}; {advice}")
     report.message = "; ".join(notes)
     return report
 

@@ -233,9 +233,7 @@ def read_xlsx(
         )
     chosen = sheet or names[0]
     grid = [[_text(v) for v in row] for row in book[chosen].iter_rows(values_only=True)]
-    if len(grid) < header_row:
-        raise ExtractError(f"{path}: sheet {chosen!r} has no row {header_row} to be the header")
-    header = [h.strip() for h in grid[header_row - 1]]
+    header = [h.strip() for h in grid[header_row - 1]] if len(grid) >= header_row else []
     others = [n for n in names if n != chosen]
     candidates = [(n, r) for n, r in enumerate(grid[:HEADER_SEARCH_ROWS], start=1)]
     try:
