@@ -9,15 +9,30 @@ export EARLYHELP_DATA_DIR ?= $(DATA)
 DEMO_MONTH ?= 2026-01
 DEMO_PREVIOUS_MONTH ?= 2025-12
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup lock demo test lint bench clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Installs the exact versions (and hashes) of requirements-dev.lock, then earlyhelp itself;
+# `pip check` fails if pyproject.toml gained a dependency the lock lacks (run `make lock`).
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
+
+# Refresh the locks from pyproject.toml's ranges, keeping existing pins;
+# `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest release in range.
+LOCK_FLAGS ?=
+COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-find-links \
+	--no-emit-index-url $(LOCK_FLAGS)
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet pip-tools
+	$(COMPILE) --output-file requirements.lock pyproject.toml
+	$(COMPILE) --extra dev --output-file requirements-dev.lock pyproject.toml
 
 demo: setup
 	$(BIN)/earlyhelp synth --residents 20000 --seed 1 --mess standard --out $(DATA)/council
