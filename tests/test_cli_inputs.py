@@ -185,3 +185,15 @@ def test_a_sql_sources_password_is_stored_nowhere(
     assert stored and "db.council.local" in stored[0][1]
     assert not any("s3cret" in v or "alice" in v for row in stored for v in row)
     assert "s3cret" not in result.output
+
+
+def test_train_checks_truth_and_the_data_directory_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = runner.invoke(app, ["train", "--truth", str(tmp_path / "truht")])
+    assert missing.exit_code == 1 and "is not a folder" in missing.output
+    (tmp_path / "blocker").write_text("a file where the data directory should be")
+    monkeypatch.setenv("EARLYHELP_DATA_DIR", str(tmp_path / "blocker" / "data"))
+    unwritable = runner.invoke(app, ["train", "--warehouse", str(tmp_path / "absent.duckdb")])
+    assert unwritable.exit_code == 1
+    assert "cannot write to" in " ".join(unwritable.output.split())

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from earlyhelp.cli_errors import check_writable
 from earlyhelp.config import get_settings
 from earlyhelp.errors import ConfigurationError, PromotionRefusedError
 from earlyhelp.modelling.registry import ModelRegistry, Override, RegistryError
@@ -46,7 +47,10 @@ def train(
     unknown = sorted(set(outcome) - set(OUTCOMES))
     if unknown:
         raise typer.BadParameter(f"unknown outcome(s) {unknown}; choose from {sorted(OUTCOMES)}")
+    if truth is not None and not truth.is_dir():
+        raise ConfigurationError(f"--truth {truth} is not a folder (a council's truth/)")
     settings = get_settings()
+    check_writable(ModelRegistry.from_settings(settings).root)
     con = connect(warehouse or settings.warehouse_path, create=False)
     dates = quarterly_as_of(con)
     if len(dates) < 8:

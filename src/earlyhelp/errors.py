@@ -37,6 +37,10 @@ class FairnessInputError(FairnessError, ValueError):
     """A scored file an audit cannot read: the file and the column are named, with why."""
 
 
+class RegistryError(EarlyHelpError, ValueError):
+    """A model version that cannot be saved, found, loaded or used as asked (named, with why)."""
+
+
 class PromotionRefusedError(EarlyHelpError):
     """A model whose fairness audit failed, promoted without a named override."""
 

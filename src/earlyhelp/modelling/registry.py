@@ -42,7 +42,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from earlyhelp.config import Settings, get_settings
-from earlyhelp.errors import EarlyHelpError, PromotionRefusedError
+from earlyhelp.errors import PromotionRefusedError, RegistryError
 
 Floats = npt.NDArray[np.float64]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -64,10 +64,6 @@ _VERSION_NAME = re.compile(r"v([1-9][0-9]*)")
 _OUTCOME_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _PARTIAL_PREFIX = ".partial-"
 REPORT_FILES = ("fairness.json", "label_bias.json", "curves.json", "comparison.json")
-
-
-class RegistryError(EarlyHelpError, ValueError):
-    """A model version that cannot be saved, found, loaded or used as asked (named, with why)."""
 
 
 class ModelMetrics(BaseModel):
