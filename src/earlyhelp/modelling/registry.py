@@ -42,7 +42,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from earlyhelp.config import Settings, get_settings
-from earlyhelp.errors import PromotionRefusedError, RegistryError
+from earlyhelp.errors import PromotionRefusedError
+from earlyhelp.errors import RegistryError as RegistryError  # still importable from here
 
 Floats = npt.NDArray[np.float64]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
