@@ -37,6 +37,10 @@ class FairnessInputError(FairnessError, ValueError):
     """A scored file an audit cannot read: the file and the column are named, with why."""
 
 
+class FeatureMatrixError(EarlyHelpError, ValueError):
+    """A feature matrix that is missing, stale or lacks the as-of dates asked for."""
+
+
 class RegistryError(EarlyHelpError, ValueError):
     """A model version that cannot be saved, found, loaded or used as asked (named, with why)."""
 

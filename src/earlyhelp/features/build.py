@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from earlyhelp.errors import FeatureMatrixError
 from earlyhelp.features.families import FAMILIES, Family
 from earlyhelp.features.person_events import create_person_event_view
 from earlyhelp.features.profile import PROFILE_FLAGS, PROFILE_SQL
@@ -179,16 +180,20 @@ def require_matrix(
     other loads or an earlier linkage: a model must never learn from a stale matrix."""
     built = _built(con)
     if built is None:
-        raise ValueError("no feature matrix has been built: run create_feature_matrix first")
+        raise FeatureMatrixError(
+            "no feature matrix has been built: run create_feature_matrix first"
+        )
     fingerprint, dates = built
     if fingerprint != _fingerprint(con, families):
-        raise ValueError(
+        raise FeatureMatrixError(
             "the feature matrix is stale (built from other feature definitions, loads or "
             "linkage): build it again"
         )
     missing = set(as_of) - set(dates)
     if missing:
-        raise ValueError(f"the feature matrix lacks as-of dates {sorted(missing)}: build it first")
+        raise FeatureMatrixError(
+            f"the feature matrix lacks as-of dates {sorted(missing)}: build it first"
+        )
 
 
 def _built(con: duckdb.DuckDBPyConnection) -> tuple[str, list[dt.date]] | None:
