@@ -114,3 +114,25 @@ def test_identical_records_in_tiny_files_are_paired(tmp_path: Path) -> None:
     assert ids[("left", "1")] == ids[("right", "9")]
     assert ids[("left", "2")] == ids[("right", "2")]
     assert ids[("left", "3")] not in {ids[("right", "9")], ids[("right", "2")]}
+
+
+def test_the_command_takes_a_mapping_and_a_date_format_and_reports_what_it_read(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from earlyhelp.cli import app
+
+    rows = [(r[0], r[1], r[2], "19900102" if r[0] != "4" else "?") for r in ROWS]
+    path = _csv(tmp_path / "f.csv", rows, ["ID", "Given", "Family", "Born"])
+    out = tmp_path / "out.csv"
+    args = ["link", "dedupe", str(path), "--output", str(out), "--dob-format", "%Y%m%d"]
+    maps = ["ID=record_id", "Given=first_name", "Family=surname", "Born=dob"]
+    result = CliRunner().invoke(app, [*args, *(x for m in maps for x in ("--map", m))])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert "1 value(s) of 'dob' could not be read as %Y%m%d" in said
+    assert "exact agreement" in said
+    assert pd.read_csv(out)["record_id"].tolist() == [1, 2, 3, 4]
+    bad = CliRunner().invoke(app, [*args, "--map", "Nope=first_name"])
+    assert bad.exit_code == 1 and "'Nope' is not in the file" in " ".join(bad.output.split())
