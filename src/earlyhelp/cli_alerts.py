@@ -323,7 +323,11 @@ def alerts_data_quality() -> None:
     from earlyhelp.store.alerts import data_quality_reports
     from earlyhelp.store.db import open_store
 
-    with open_store().session() as session:
+    try:
+        store = open_store()
+    except EarlyHelpError as error:
+        raise _fail(error) from error
+    with store.session() as session:
         table = Table(title="Data-quality list")
         for column in ("id", "alert", "source", "record", "note", "reported by", "at (UTC)"):
             table.add_column(column)
@@ -385,7 +389,11 @@ def optout_list() -> None:
     from earlyhelp.store.db import open_store
     from earlyhelp.store.optouts import opt_outs
 
-    with open_store().session() as session:
+    try:
+        store = open_store()
+    except EarlyHelpError as error:
+        raise _fail(error) from error
+    with store.session() as session:
         table = Table(title="Opt-out register")
         for column in ("person", "recorded by", "at (UTC)", "reason", "withdrawn"):
             table.add_column(column)
@@ -417,10 +425,16 @@ def store_upgrade() -> None:
 @store_app.command("current")
 def store_current() -> None:
     """The store's revision and the latest the code knows (no change is made)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from earlyhelp.store.db import current_revision, head_revision, make_engine
 
     engine = make_engine(get_settings().resolved_store_url)
-    now = current_revision(engine)
+    try:
+        now = current_revision(engine)
+    except SQLAlchemyError as error:
+        console.print(f"[red]cannot reach the store at {engine.url.render_as_string()}: {error}")
+        raise typer.Exit(1) from error
     head = head_revision()
     state = "up to date" if now == head else "behind: run `earlyhelp store upgrade`"
     console.print(f"revision {now or 'none (empty store)'}; latest {head}: {state}")

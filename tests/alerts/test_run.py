@@ -159,6 +159,7 @@ def test_a_changed_policy_is_refused_unless_replaced_and_opt_outs_hold(
         after = repo.list_alerts(session, month=month)
         assert 0 < len(after) <= 10
         assert lead not in {s["unit_id"] for a in after for s in a.subjects}
+        assert lead not in {m["person_id"] for a in after for m in a.household_members}
         kept = repo.list_alerts(session, month=month, include_superseded=True)
         assert len(kept) == len(after) + len(before)
 

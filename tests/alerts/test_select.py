@@ -189,3 +189,28 @@ def test_capacity_is_never_exceeded_and_no_gate_is_passed_by(
                 assert row["involved"] and row["probability"] >= 0.1
     units = [d.unit_id for d in drafts]
     assert len(units) == len(set(units))
+
+
+def test_a_child_alerted_in_a_household_is_not_alerted_again_alone() -> None:
+    grouped = rule(group_by_household=True, cool_down_months=3)
+    month_one = select_alerts(
+        pd.DataFrame([unit("C1", 0.9, household_id="H1"), unit("C2", 0.8, household_id="H1")]),
+        grouped,
+        "person",
+    )
+    assert [(d.unit_type, d.unit_id) for d in month_one] == [("household", "H1")]
+    recent = {key: "high" for d in month_one for key in d.cool_down_keys}
+    month_two = select_alerts(
+        pd.DataFrame([unit("C1", 0.9, household_id="H1")]), grouped, "person", recent
+    )
+    assert month_two == []
+    # and the other way round: a child alone first, then with a sibling
+    recent = {
+        key: "high"
+        for d in select_alerts(
+            pd.DataFrame([unit("C3", 0.9, household_id="H2")]), grouped, "person"
+        )
+        for key in d.cool_down_keys
+    }
+    both = pd.DataFrame([unit("C3", 0.9, household_id="H2"), unit("C4", 0.8, household_id="H2")])
+    assert select_alerts(both, grouped, "person", recent) == []

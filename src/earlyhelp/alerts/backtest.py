@@ -136,9 +136,9 @@ def _recent(
     for month, draft in alerts:
         if month in window:
             band = draft.lead["band"]
-            key = draft.cool_down_key
-            if key not in out or BAND_ORDER[band] > BAND_ORDER[out[key]]:
-                out[key] = band
+            for key in draft.cool_down_keys:
+                if key not in out or BAND_ORDER[band] > BAND_ORDER[out[key]]:
+                    out[key] = band
     return out
 
 
@@ -162,9 +162,12 @@ def backtest_outcome(
     raised: dict[str, list[tuple[str, AlertDraft]]] = {name: [] for name in LISTS}
     cohort_positives = 0
     cohort_rows = 0
-    alerted_positives = dict.fromkeys(LISTS, 0)
+    # recall counts people (or households, accounts), not person-months: a unit with the
+    # outcome in view for a year is one outcome to find, found if alerted while it was ahead
+    positive_units: set[str] = set()
+    oracle_positive_units: set[str] = set()
+    alerted_units: dict[str, set[str]] = {name: set() for name in LISTS}
     oracle_months = 0
-    oracle_positives = 0  # the oracle's recall is judged on its own months
     previous_low: dict[str, int] = {}
     rng = np.random.default_rng(seed)
     services = rule.involvement.services if rule.involvement else ()
@@ -181,6 +184,7 @@ def backtest_outcome(
             continue
         labels = dict(zip(rows["unit_id"], rows["label"].astype(bool), strict=True))
         cohort_positives += int(rows["label"].sum())
+        positive_units |= {u for u, hit in labels.items() if hit}
         cohort_rows += len(rows)
         raw = proba(model.booster, rows[model.features])
         bounded = model.evidence.probability(raw)
@@ -223,7 +227,7 @@ def backtest_outcome(
         }
         if scores["oracle"] is not None:
             oracle_months += 1
-            oracle_positives += int(rows["label"].sum())
+            oracle_positive_units |= {u for u, hit in labels.items() if hit}
         for name, score in scores.items():
             if score is None:
                 continue
@@ -258,7 +262,7 @@ def backtest_outcome(
                     month = tally.per_month.setdefault(month_name(day), [0, 0])
                     month[0] += 1
                     month[1] += hit
-            alerted_positives[name] += len(seen_positive)
+            alerted_units[name] |= seen_positive
     return _report(
         outcome,
         rule,
@@ -267,9 +271,10 @@ def backtest_outcome(
         refits,
         cohort_rows,
         cohort_positives,
-        alerted_positives,
+        {name: len(found) for name, found in alerted_units.items()},
         oracle_months,
-        oracle_positives,
+        len(positive_units),
+        len(oracle_positive_units),
         truth is not None,
         harm is not None,
     )
@@ -325,7 +330,8 @@ def _report(
     cohort_positives: int,
     alerted_positives: dict[str, int],
     oracle_months: int,
-    oracle_positives: int,
+    positive_units: int,
+    oracle_positive_units: int,
     synthetic: bool,
     harm_defined: bool,
 ) -> dict[str, Any]:
@@ -354,7 +360,7 @@ def _report(
                 else None,
                 "open_share": _share(t.open, t.alerts),
             }
-        positives = oracle_positives if name == "oracle" else cohort_positives
+        positives = oracle_positive_units if name == "oracle" else positive_units
         rows["all"]["recall"] = _share(alerted_positives[name], positives)
         lists[name] = rows
         monthly[name] = [
@@ -367,6 +373,10 @@ def _report(
         "comparison lists pass the same involvement gate, household grouping, cool-down and "
         "capacity as the model's; only the model's list has a minimum probability and "
         "step-down prompts",
+        "recall: of the units with the outcome ahead in any month, the share alerted in such a "
+        "month",
+        "refits learn from labels whose 12 months had passed; an outcome recorded late (after "
+        "the refit) still counts, as the council would see it when it trains",
         "intervals: Jeffreys 95%, alerts taken as independent (a unit alerted again after its "
         "cool-down counts again)",
     ]

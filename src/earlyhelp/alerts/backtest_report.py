@@ -50,7 +50,7 @@ def headline_table(outcome: dict[str, Any]) -> Table:
                 continue
             table.add_row(
                 LIST_WORDS.get(name, name) if kind == "all" else "",
-                "alerts" if kind == "all" else "step-down prompts",
+                "alerts" if kind == "all" else "step-down (outcome followed: lower is better)",
                 f"{row['alerts_per_month']:.1f}",
                 _rate(row["recorded"]),
                 "-" if row["lift"] is None else f"{row['lift']:.1f}",

@@ -133,16 +133,20 @@ def household_members(
 def low_months(
     con: duckdb.DuckDBPyConnection,
     outcome: str,
+    version: str,
     as_of: dt.date,
     probabilities: pd.Series,
     below: float,
     months: int,
 ) -> np.ndarray:
     """For each unit (``probabilities`` indexed by unit id), how many consecutive months up to
-    this one its probability has been under ``below`` (looking back at most ``months``)."""
+    this one its probability by model ``version`` has been under ``below`` (looking back at
+    most ``months``)."""
     count = (probabilities < below).astype(int).to_numpy()
     still = count.astype(bool)
-    earlier = earlier_probabilities(con, outcome, [add_months(as_of, -k) for k in range(1, months)])
+    earlier = earlier_probabilities(
+        con, outcome, version, [add_months(as_of, -k) for k in range(1, months)]
+    )
     for k in range(1, months):
         day = pd.Timestamp(add_months(as_of, -k))
         then = earlier[pd.to_datetime(earlier["as_of"]) == day].set_index("unit_id")["probability"]

@@ -33,7 +33,7 @@ from earlyhelp.features.states import WEIGHTED_SIGNALS
 from earlyhelp.modelling.dataset import assemble
 from earlyhelp.modelling.explain import top_factors_frame
 from earlyhelp.modelling.registry import LoadedModel, ModelRegistry, RegistryError
-from earlyhelp.modelling.score import WHOSE
+from earlyhelp.modelling.score import WHOSE, attributed
 from earlyhelp.modelling.splits import add_months
 from earlyhelp.outcomes.base import Outcome
 from earlyhelp.outcomes.registry import OUTCOMES
@@ -129,9 +129,7 @@ def score_cohort(
     )
     whose = WHOSE.get(outcome.unit)
     if whose:
-        factors = factors.map(
-            lambda listed: [{**f, "text": f"{whose}: {f['text']}"} for f in listed]
-        )
+        factors = factors.map(lambda listed: attributed(listed, whose))
     frame["factors"] = list(factors)
     rule = policy.rule(outcome.name)
     if rule.open_case is not None:
@@ -168,6 +166,7 @@ def gate_columns(
         out["low_months"] = low_months(
             con,
             outcome.name,
+            str(scored["model_version"].iloc[0]) if len(scored) else "",
             as_of,
             out.set_index("unit_id")["probability"],
             rule.step_down.below,
@@ -252,20 +251,33 @@ def run_month(
             for name in names
         }
         opted = opted_out(session)
-    if not replace and all(
-        e is not None and e.model_version == models[n].version for n, e in existing.items()
-    ):
-        return [OutcomeRun(n, rules[n].team, models[n].version, 0, {}, "unchanged") for n in names]
+    same = {
+        n: e is not None
+        and e.model_version == models[n].version
+        and e.policy_sha256 == policy.sha256
+        for n, e in existing.items()
+    }
+    # --replace replaces what changed; only when nothing has does it publish the month afresh
+    todo = [n for n in names if not same[n]] or (names if replace else [])
+    if any(existing[n] is not None for n in todo) and not (reason or "").strip():
+        raise RunError("--replace needs --reason: why this month's alerts are replaced")
+    unchanged = [
+        OutcomeRun(n, rules[n].team, models[n].version, 0, {}, "unchanged")
+        for n in names
+        if n not in todo
+    ]
+    if not todo:
+        return unchanged
     create_feature_matrix(con, [as_of])
     drafts: dict[str, list[dict[str, Any]]] = {}
     scored_counts: dict[str, int] = {}
     cool_down: dict[str, list[str]] = {
         n: [month_name(add_months(as_of, -k)) for k in range(1, rules[n].cool_down_months + 1)]
-        for n in names
+        for n in todo
     }
     with store.session() as session:
-        recent = {n: store_alerts.recent_bands(session, n, cool_down[n]) for n in names}
-    for name in names:
+        recent = {n: store_alerts.recent_bands(session, n, cool_down[n]) for n in todo}
+    for name in todo:
         outcome, model, rule = OUTCOMES[name], models[name], rules[name]
         scored = score_cohort(con, outcome, model, as_of, policy)
         write_scores(con, name, as_of, model.version, scored)
@@ -273,12 +285,15 @@ def run_month(
         chosen = select_alerts(candidates, rule, outcome.unit, recent[name])
         households = [d.household_id for d in chosen if d.household_id]
         members = household_members(con, households, as_of) if households else {}
+        shown = {  # an opted-out person is not listed, even as a member of someone's household
+            h: [m for m in listed if m["person_id"] not in opted] for h, listed in members.items()
+        }
         evidence = Evidence.of(model.metrics, f"{name} {model.version}")
-        drafts[name] = [alert_fields(d, rule.team, evidence, members) for d in chosen]
+        drafts[name] = [alert_fields(d, rule.team, evidence, shown) for d in chosen]
         scored_counts[name] = len(scored)
     results = []
     with store.session() as session:  # every outcome's alerts, all or nothing
-        for name in names:
+        for name in todo:
             done = store_alerts.publish(
                 session,
                 month=month,
@@ -304,4 +319,4 @@ def run_month(
                     done.status,
                 )
             )
-    return results
+    return sorted(results + unchanged, key=lambda r: names.index(r.outcome))

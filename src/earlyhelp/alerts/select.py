@@ -49,9 +49,19 @@ class AlertDraft:
     subjects: list[dict[str, Any]] = field(default_factory=list)
 
     @property
-    def cool_down_key(self) -> tuple[str, str]:
-        """What a repeat is judged by: the unit, and whether it is a prompt or an alert."""
-        return (self.unit_id, STEP_DOWN if self.kind == STEP_DOWN else ALERT)
+    def cool_down_keys(self) -> list[tuple[str, str]]:
+        """What a repeat is judged by: the unit and everyone listed in it (so a child alerted
+        within a household is not alerted again alone, nor the other way round), apart for
+        prompts and alerts."""
+        group = STEP_DOWN if self.kind == STEP_DOWN else ALERT
+        ids = dict.fromkeys([self.unit_id, *(str(s["unit_id"]) for s in self.subjects)])
+        return [(unit, group) for unit in ids]
+
+
+def earlier_band(keys: list[tuple[str, str]], recent: dict[tuple[str, str], str]) -> str | None:
+    """The highest band alerted within the cool-down under any of ``keys``."""
+    found = [recent[key] for key in keys if key in recent]
+    return max(found, key=lambda band: BAND_ORDER[band]) if found else None
 
 
 # What an alert says of its risk, taken from its lead subject.
@@ -140,8 +150,9 @@ def select_alerts(
         for draft in lowest_first:
             if len(prompts) >= room:
                 break
-            if (draft.unit_id, STEP_DOWN) not in recent:
-                prompts.append(_with_kind(draft, STEP_DOWN))
+            prompt = _with_kind(draft, STEP_DOWN)
+            if earlier_band(prompt.cool_down_keys, recent) is None:
+                prompts.append(prompt)
         pool = pool[~low]
     eligible = pool[pool["probability"] >= rule.min_probability]
     if rule.involvement is not None:
@@ -152,7 +163,7 @@ def select_alerts(
     for draft in _groups(eligible, unit_type, rule.group_by_household):
         if len(chosen) >= room:
             break
-        earlier = recent.get(draft.cool_down_key)
+        earlier = earlier_band(draft.cool_down_keys, recent)
         if earlier is not None and BAND_ORDER[draft.lead["band"]] <= BAND_ORDER[earlier]:
             continue
         is_open = any(s["unit_id"] in open_units for s in draft.subjects)

@@ -33,7 +33,8 @@ SCORE_COLUMNS = (
 WHOSE = {"household": "a member of the household", "account": "a person liable for the account"}
 
 
-def _attributed(factors: list[dict[str, Any]], whose: str) -> list[dict[str, Any]]:
+def attributed(factors: list[dict[str, Any]], whose: str) -> list[dict[str, Any]]:
+    """Factors whose words say whose they are (a household's member, an account's payer)."""
     return [{**factor, "text": f"{whose}: {factor['text']}"} for factor in factors]
 
 
@@ -63,7 +64,7 @@ def score_outcome(
     factors = top_factors_frame(model.booster, rows, top)["top_factors"]
     whose = WHOSE.get(outcome.unit)
     if whose:
-        factors = factors.map(lambda listed: _attributed(listed, whose))
+        factors = factors.map(lambda listed: attributed(listed, whose))
     scored["top_factors"] = factors
     return scored.sort_values(
         ["score", "unit_id"], ascending=[False, True], kind="stable"

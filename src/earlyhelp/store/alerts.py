@@ -179,19 +179,22 @@ def _event(
 def recent_bands(
     session: Session, outcome: str, months: Sequence[str]
 ) -> dict[tuple[str, str], str]:
-    """The highest band alerted per unit (alerts and step-down prompts apart) in ``months``."""
+    """The highest band alerted per unit and per person listed in an alert (alerts and
+    step-down prompts apart) in ``months``."""
     if not months:
         return {}
     rows = session.execute(
-        select(Alert.unit_id, Alert.kind, Alert.band).where(
+        select(Alert.unit_id, Alert.kind, Alert.band, Alert.subjects).where(
             Alert.outcome == outcome, Alert.month.in_(list(months)), ~Alert.superseded
         )
     ).all()
     out: dict[tuple[str, str], str] = {}
-    for unit_id, kind, band in rows:
-        key = (unit_id, "step_down" if kind == "step_down" else "alert")
-        if key not in out or BAND_ORDER[band] > BAND_ORDER[out[key]]:
-            out[key] = band
+    for unit_id, kind, band, subjects in rows:
+        group = "step_down" if kind == "step_down" else "alert"
+        for unit in {unit_id, *(str(s["unit_id"]) for s in subjects or [])}:
+            key = (unit, group)
+            if key not in out or BAND_ORDER[band] > BAND_ORDER[out[key]]:
+                out[key] = band
     return out
 
 

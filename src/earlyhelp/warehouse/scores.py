@@ -63,18 +63,17 @@ def write_scores(
 
 
 def earlier_probabilities(
-    con: duckdb.DuckDBPyConnection, outcome: str, dates: Sequence[dt.date]
+    con: duckdb.DuckDBPyConnection, outcome: str, version: str, dates: Sequence[dt.date]
 ) -> pd.DataFrame:
-    """``unit_id, as_of, probability`` of an outcome at earlier dates (the latest version
-    scored at each date), for the step-down rule."""
+    """``unit_id, as_of, probability`` of an outcome scored by one model version at earlier
+    dates, for the step-down rule (another version's probabilities are on another scale)."""
     con.execute(SCORE_TABLE)
     if not dates:
         return pd.DataFrame(columns=["unit_id", "as_of", "probability"])
     return con.execute(
         """
-        SELECT unit_id, as_of, arg_max(probability, scored_at) AS probability
-        FROM score WHERE outcome = ? AND as_of IN (SELECT unnest(?::DATE[]))
-        GROUP BY unit_id, as_of
+        SELECT unit_id, as_of, probability FROM score
+        WHERE outcome = ? AND model_version = ? AND as_of IN (SELECT unnest(?::DATE[]))
         """,
-        [outcome, list(dates)],
+        [outcome, version, list(dates)],
     ).df()
