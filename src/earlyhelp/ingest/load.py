@@ -88,14 +88,15 @@ def accept(con: duckdb.DuckDBPyConnection, source: str, by: str, reason: str) ->
     """Make the source's latest held snapshot current, recording who decided and why."""
     if not by.strip() or not reason.strip():
         raise IngestError("accepting a held snapshot needs --by (a name) and --reason")
-    row = con.execute(
+    # fetchall, not fetchone: DuckDB leaves a result open until it is read to the end.
+    rows = con.execute(
         "SELECT load_id, file, held_reason FROM load_lineage WHERE source = ? AND superseded "
         "AND held_reason IS NOT NULL AND decision IS NULL ORDER BY loaded_at DESC LIMIT 1",
         [source],
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not rows:
         raise IngestError(f"source '{source}' has no held snapshot to accept")
-    load_id, file, held = row
+    load_id, file, held = rows[0]
     con.execute("BEGIN TRANSACTION")
     con.execute("UPDATE load_lineage SET superseded = true WHERE source = ?", [source])
     con.execute(
@@ -137,9 +138,9 @@ def _load_one(
         "SELECT rows_read, rows_loaded, rows_quarantined, superseded, held_reason, decision "
         "FROM load_lineage WHERE load_id = ?",
         [load_id],
-    ).fetchone()
+    ).fetchall()
     if done and not reload:
-        return _seen_before(con, name, spec, target, load_id, done)
+        return _seen_before(con, name, spec, target, load_id, done[0])
     try:
         table = _read(spec, target)
         result = validate(spec, table, today)
@@ -150,10 +151,11 @@ def _load_one(
     )
     held, current = None, None
     if spec.mode == "snapshot":
-        current = con.execute(
+        rows = con.execute(
             "SELECT file, rows_read FROM current_load WHERE source = ? AND load_id <> ?",
             [name, load_id],
-        ).fetchone()
+        ).fetchall()
+        current = rows[0] if rows else None
         held = check_snapshot(spec, report.rows_read, report.rows_quarantined, current)
     notes = list(table.notes)
     overlap = _write(con, load_id, name, spec, target, digest, identity, result, report, held)
@@ -342,7 +344,7 @@ def _overlaps(
     current load of the same system (an earlier increment, the same file under another name)."""
     (repeats,) = con.execute(
         "SELECT count(*) - count(DISTINCT event_key) FROM event WHERE load_id = ?", [load_id]
-    ).fetchone() or (0,)
+    ).fetchall()[0]
     notes = [f"{repeats:,} events repeat another row's in this file (counted once)"] * bool(repeats)
     others = con.execute(
         "SELECT load_id FROM current_load WHERE system = ? AND load_id <> ?"
@@ -361,7 +363,7 @@ def _overlaps(
             WHERE o.system = ?)
         """,
         [load_id, spec.system],
-    ).fetchone() or (0,)
+    ).fetchall()[0]
     if shared:
         notes.append(f"{shared:,} events already loaded from other files (counted once)")
     return notes
@@ -370,10 +372,15 @@ def _overlaps(
 def _distinct_people(people: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct way the file writes a person, with how often and where first."""
     fields = ["source_record_id", *[f for f in PERSON_FIELDS if f in people.columns]]
-    grouped = people.groupby(fields, dropna=False, sort=False)
-    return grouped.agg(
+    # As datetimes, not date objects: pandas reduces those in Python, one group at a time.
+    seen = people.assign(seen_date=pd.to_datetime(people["seen_date"]))
+    grouped = seen.groupby(fields, dropna=False, sort=False)
+    out = grouped.agg(
         rows_seen=("_line", "size"),
         first_line=("_line", "min"),
         first_seen=("seen_date", "min"),
         last_seen=("seen_date", "max"),
     ).reset_index()
+    for column in ("first_seen", "last_seen"):
+        out[column] = out[column].dt.date
+    return out

@@ -25,6 +25,7 @@ from earlyhelp.errors import ExtractError
 
 __all__ = ["ExtractError", "Problem", "RawTable", "read_csv", "read_frame", "read_xlsx"]
 
+NESTED = (list, tuple, dict, np.ndarray)  # what a Parquet list, struct or map column holds
 # How far down a file the header is looked for, to suggest `header_row:` when it is not where
 # the source says.
 HEADER_SEARCH_ROWS = 20
@@ -344,8 +345,10 @@ def read_frame(frame: pd.DataFrame, where: str, required: Sequence[str] = ()) ->
     nested = pd.Series("", index=frame.index, dtype=object)
     for column in required:
         cells = frame[column]
-        if cells.dtype == object:
-            hit = cells.map(lambda v: isinstance(v, list | tuple | dict | np.ndarray))
+        given = cells.dropna() if cells.dtype == object else cells.iloc[:0]
+        # A Parquet column has one type: its first value says whether it holds lists.
+        if len(given) and isinstance(given.iloc[0], NESTED):
+            hit = cells.map(lambda v: isinstance(v, NESTED))
             nested[hit & (nested == "")] = column
     text = frame.astype(object).where(frame.notna(), "").map(_text)
     table = RawTable(header, [], [])
