@@ -158,3 +158,18 @@ def test_people_named_in_other_scripts_are_not_merged(tmp_path: Path) -> None:
     ids = dict(zip(out["record_id"], out["person_id"], strict=True))
     assert ids["d1"] == ids["d2"]  # the same name in two scripts
     assert len({ids["d1"], ids["s1"], ids["w1"]}) == 3
+
+
+def test_two_records_without_names_are_not_one_person_for_sharing_a_birthday_and_address(
+    tmp_path: Path,
+) -> None:
+    same = {"dob": "1988-05-17", "postcode": "2612", "address": "7 elm court turner canberra"}
+    rows = [
+        {"record_id": "x1", "first_name": "", "surname": "", **same},
+        {"record_id": "x2", "first_name": "-", "surname": "?", **same},
+    ]
+    path = tmp_path / "in.csv"
+    pd.concat([pd.DataFrame(rows), febrl_to_canonical(load_febrl1())]).to_csv(path, index=False)
+    out = dedupe_csv(path, tmp_path / "out.csv")
+    ids = dict(zip(out["record_id"], out["person_id"], strict=True))
+    assert ids["x1"] != ids["x2"]

@@ -14,6 +14,7 @@ import pandas as pd
 from splink import Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from earlyhelp.linkage.model import IDENTIFIERS
 from earlyhelp.linkage.threshold import (
     MAX_FALSE_LINK_SHARE,
     SCORE_FLOOR_MATCH_WEIGHT,
@@ -70,6 +71,25 @@ def cluster_pairs(
     return frame
 
 
+NAMELESS = (
+    "first_name_l IS NULL AND surname_l IS NULL AND first_name_r IS NULL AND surname_r IS NULL"
+)
+
+
+def _named_or_identified(linker: Linker, predictions: SplinkDataFrame) -> SplinkDataFrame:
+    """The pairs, less those where neither record has a name and no identifier agrees.
+
+    Two blank names are not agreement: a date of birth and an address shared by two nameless
+    records (a name in a script that was read as nothing, say) is what a family shares, not
+    evidence of one person. Splink scores missing names as neutral, so the rule is kept here.
+    """
+    columns = {c.unquote().name for c in predictions.columns}
+    agree = [f"{c}_l = {c}_r" for c in IDENTIFIERS if f"{c}_l" in columns]
+    keep = f"NOT ({NAMELESS})" + "".join(f" OR {a}" for a in agree)
+    sql = f"SELECT * FROM {predictions.physical_name} WHERE {keep}"
+    return linker.misc.query_sql(sql, output_type="splink_df")  # type: ignore[no-untyped-call,no-any-return]
+
+
 def link(
     linker: Linker,
     threshold_match_weight: float | None = None,
@@ -86,7 +106,7 @@ def link(
     floor = SCORE_FLOOR_MATCH_WEIGHT
     if threshold_match_weight is not None:
         floor = min(floor, threshold_match_weight)
-    predictions = predict_pairs(linker, floor)
+    predictions = _named_or_identified(linker, predict_pairs(linker, floor))
     choice = choose_threshold(linker, predictions, threshold_match_weight, max_false_link_share)
     clusters = (
         cluster_pairs(linker, predictions, choice.match_weight)
