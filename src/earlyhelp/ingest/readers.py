@@ -350,7 +350,7 @@ def read_frame(frame: pd.DataFrame, where: str, required: Sequence[str] = ()) ->
         if len(given) and isinstance(given.iloc[0], NESTED):
             hit = cells.map(lambda v: isinstance(v, NESTED))
             nested[hit & (nested == "")] = column
-    text = frame.astype(object).where(frame.notna(), "").map(_text)
+    text = pd.DataFrame({c: _column_text(frame[c]) for c in frame.columns}, index=frame.index)
     table = RawTable(header, [], [])
     duplicated = text.duplicated(keep="first").to_numpy()
     first_of: dict[tuple[str, ...], int] = {}
@@ -372,6 +372,15 @@ def read_frame(frame: pd.DataFrame, where: str, required: Sequence[str] = ()) ->
         table.rows.append(row)
         table.lines.append(number)
     return table
+
+
+def _column_text(values: pd.Series) -> pd.Series:
+    """A column as text (see :func:`_text`); a column of strings is taken as it is rather than
+    cell by cell, which is most of a Parquet file's cost."""
+    cells = values.astype(object).where(values.notna(), "")
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return cells
+    return cells.map(_text)
 
 
 def _check_header(
