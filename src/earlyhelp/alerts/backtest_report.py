@@ -99,7 +99,7 @@ def plot(report: dict[str, Any], path: Path) -> None:
         axis.set_ylabel("success (recorded)")
         axis.set_ylim(bottom=0)
         axis.tick_params(axis="x", labelrotation=60, labelsize=7)
-        axis.legend(fontsize=7, loc="upper left", ncol=3)
+        axis.legend(fontsize=7, loc="best", ncol=3)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
