@@ -10,7 +10,9 @@ LOAD_ID = "load"
 def current_load(con: duckdb.DuckDBPyConnection, system: str = "csc") -> None:
     """One load, not superseded, that every hand-made row can belong to."""
     con.execute(
-        "INSERT INTO load_lineage VALUES (?, 'test', ?, 'f', 'x', now(), 1, 1, 0, false)",
+        "INSERT INTO load_lineage (load_id, source, system, file, sha256, loaded_at, rows_read, "
+        "rows_loaded, rows_quarantined, superseded) "
+        "VALUES (?, 'test', ?, 'f', 'x', now(), 1, 1, 0, false)",
         [LOAD_ID, system],
     )
 
