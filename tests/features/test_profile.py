@@ -11,6 +11,7 @@ import pandas as pd
 from earlyhelp.features.person_events import create_person_event_view
 from earlyhelp.features.profile import profile_features
 from earlyhelp.warehouse.schema import connect
+from tests.warehouse_rows import current_load
 
 AS_OF = dt.date(2024, 9, 1)
 
@@ -40,10 +41,7 @@ def term(
 
 def test_profile_sees_attendance_census_and_episodes_as_known_then(tmp_path: Path) -> None:
     con = connect(tmp_path / "w.duckdb")
-    con.execute(
-        "INSERT INTO load_lineage VALUES "
-        "('load', 's', 'education', 'f', 'x', now(), 1, 1, 0, false)"
-    )
+    current_load(con, "education")
     con.execute(
         "INSERT INTO person_record (load_id, source, system, source_record_id, dob, sex) "
         "VALUES ('load', 's', 'education', 'U1', '2012-03-01', 'M')"
