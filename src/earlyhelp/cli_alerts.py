@@ -4,6 +4,7 @@ lifecycle, the opt-out register and the operational store's migrations."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -11,6 +12,9 @@ from rich.table import Table
 
 from earlyhelp.config import get_settings
 from earlyhelp.errors import EarlyHelpError
+
+if TYPE_CHECKING:
+    from earlyhelp.store.db import Store
 
 console = Console()
 alerts_app = typer.Typer(
@@ -25,6 +29,16 @@ POLICY = typer.Option(Path("config/policy.yaml"), help="The alert policy.")
 def _fail(error: EarlyHelpError) -> typer.Exit:
     console.print(f"[red]{error}")
     return typer.Exit(1)
+
+
+def _opened_store() -> Store:
+    """The store from the settings, migrated; a store that cannot be reached ends the command."""
+    from earlyhelp.store.db import open_store
+
+    try:
+        return open_store()
+    except EarlyHelpError as error:
+        raise _fail(error) from error
 
 
 def run(
@@ -321,12 +335,8 @@ def alerts_report(
 def alerts_data_quality() -> None:
     """Records practitioners found wrong while working alerts."""
     from earlyhelp.store.alerts import data_quality_reports
-    from earlyhelp.store.db import open_store
 
-    try:
-        store = open_store()
-    except EarlyHelpError as error:
-        raise _fail(error) from error
+    store = _opened_store()
     with store.session() as session:
         table = Table(title="Data-quality list")
         for column in ("id", "alert", "source", "record", "note", "reported by", "at (UTC)"):
@@ -386,13 +396,9 @@ def optout_withdraw(
 @optout_app.command("list")
 def optout_list() -> None:
     """The whole register, withdrawn entries included."""
-    from earlyhelp.store.db import open_store
     from earlyhelp.store.optouts import opt_outs
 
-    try:
-        store = open_store()
-    except EarlyHelpError as error:
-        raise _fail(error) from error
+    store = _opened_store()
     with store.session() as session:
         table = Table(title="Opt-out register")
         for column in ("person", "recorded by", "at (UTC)", "reason", "withdrawn"):
@@ -413,12 +419,9 @@ def optout_list() -> None:
 @store_app.command("upgrade")
 def store_upgrade() -> None:
     """Bring the store to the latest migration."""
-    from earlyhelp.store.db import current_revision, open_store
+    from earlyhelp.store.db import current_revision
 
-    try:
-        store = open_store()
-    except EarlyHelpError as error:
-        raise _fail(error) from error
+    store = _opened_store()
     console.print(f"{store.describe()} is at revision {current_revision(store.engine)}")
 
 
